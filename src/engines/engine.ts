@@ -1,0 +1,62 @@
+// What any recognizer must offer a stream. Engines know nothing of sockets or of Deepgram's schema:
+// they take mono float PCM at `sampleRate` and give text, words, times and confidences.
+
+export interface EngineInfo {
+  /** Stable id of the loaded weights (reported as Deepgram's model_uuid). */
+  uuid: string;
+  name: string;
+  version: string;
+  arch: string;
+}
+
+export interface EngineWord {
+  /** The word as the engine wrote it: cased, with any punctuation that follows it. */
+  text: string;
+  /** Seconds from the start of the decoded audio. */
+  start: number;
+  end: number;
+  confidence: number;
+}
+
+export interface Transcription {
+  /** Cased, punctuated text. */
+  text: string;
+  confidence: number;
+  words: EngineWord[];
+}
+
+/** Finals are never held up by interims. */
+export type DecodePriority = 'final' | 'interim';
+
+export interface EngineLoad {
+  workers: number;
+  busy: number;
+  queued: number;
+  /** Recent wall seconds of decoding per second of audio decoded (0 before any decode). */
+  costPerAudioSecond: number;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  readonly sampleRate: number;
+  /** Longest audio the engine decodes well in one piece, in seconds. */
+  readonly maxSegmentSeconds: number;
+  load(): Promise<void>;
+  transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription>;
+  stats(): EngineLoad;
+  close(): Promise<void>;
+}
+
+/** Voice activity detection for one stream: speech probability per fixed-size frame, in order. */
+export interface VadStream {
+  /** Feeds samples; resolves with one probability per completed frame. Calls must not overlap. */
+  process(samples: Float32Array): Promise<Float32Array>;
+}
+
+export interface VoiceActivityDetector {
+  readonly frameSamples: number;
+  readonly sampleRate: number;
+  load(): Promise<void>;
+  createStream(): VadStream;
+  close(): Promise<void>;
+}

@@ -1,0 +1,64 @@
+// The embedded default engine: Moonshine-tiny (MIT), one decode worker per core, one shared queue.
+import { availableParallelism } from 'node:os';
+import type { DecodePriority, Engine, EngineInfo, EngineLoad, Transcription } from '../engine.js';
+import { modelFile, weightsUuid } from '../model-files.js';
+import { WorkerPool } from '../worker-pool.js';
+import type { MoonshineWorkerData } from './moonshine-worker.js';
+
+const SAMPLE_RATE = 16000;
+const PRIORITY: Record<DecodePriority, number> = { final: 0, interim: 1 };
+/** Weight of the newest decode in the running cost estimate. */
+const COST_SMOOTHING = 0.2;
+
+export interface MoonshineOptions {
+  workers?: number;
+  /** A decode that takes longer than this means the engine is stuck (NET-0000). */
+  decodeTimeoutMs?: number;
+}
+
+export class MoonshineEngine implements Engine {
+  readonly sampleRate = SAMPLE_RATE;
+  // Past ~30 s the model repeats itself (engine-notes.md); 20 s keeps a safe margin.
+  readonly maxSegmentSeconds = 20;
+  readonly info: EngineInfo;
+  private readonly pool: WorkerPool<Float32Array, Transcription>;
+  private cost = 0;
+
+  constructor(options: MoonshineOptions = {}) {
+    const encoder = modelFile('moonshine-tiny', 'encoder_model.onnx');
+    const decoder = modelFile('moonshine-tiny', 'decoder_model_merged.onnx');
+    this.info = { uuid: weightsUuid([encoder, decoder]), name: 'moonshine-tiny', version: encoder.source.split('@').pop()!, arch: 'moonshine' };
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    const workerData: MoonshineWorkerData = { encoderPath: encoder.path, decoderPath: decoder.path, sampleRate: SAMPLE_RATE };
+    this.pool = new WorkerPool({
+      name: 'moonshine',
+      script: new URL(`./moonshine-worker${ext}`, import.meta.url),
+      size: options.workers ?? availableParallelism(),
+      workerData,
+      jobTimeoutMs: options.decodeTimeoutMs ?? 30_000,
+    });
+  }
+
+  load(): Promise<void> {
+    return this.pool.start();
+  }
+
+  async transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription> {
+    const seconds = audio.length / SAMPLE_RATE;
+    const started = performance.now();
+    const result = await this.pool.run(audio, PRIORITY[priority], [audio.buffer as ArrayBuffer]);
+    if (seconds > 0) {
+      const cost = (performance.now() - started) / 1000 / seconds;
+      this.cost = this.cost === 0 ? cost : this.cost + COST_SMOOTHING * (cost - this.cost);
+    }
+    return result;
+  }
+
+  stats(): EngineLoad {
+    return { workers: this.pool.size, busy: this.pool.busy, queued: this.pool.queued, costPerAudioSecond: this.cost };
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

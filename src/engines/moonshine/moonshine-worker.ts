@@ -1,0 +1,33 @@
+// A decode worker thread: owns one encoder/decoder pair and turns a segment of audio into words.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Transcription } from '../engine.js';
+import { estimateWordTimes } from '../word-timing.js';
+import { MoonshineDecoder } from './greedy-decoder.js';
+import { tokensToWords } from './tokens-to-words.js';
+
+export interface MoonshineWorkerData {
+  encoderPath: string;
+  decoderPath: string;
+  sampleRate: number;
+}
+
+const { encoderPath, decoderPath, sampleRate } = workerData as MoonshineWorkerData;
+const decoder = await MoonshineDecoder.load(encoderPath, decoderPath);
+const port = parentPort!;
+port.postMessage({ type: 'ready' });
+
+port.on('message', async (audio: Float32Array) => {
+  try {
+    const { ids, probabilities } = await decoder.decode(audio, sampleRate);
+    const tokenWords = tokensToWords(ids, probabilities);
+    const times = estimateWordTimes(tokenWords.map((w) => w.text), audio, sampleRate);
+    const result: Transcription = {
+      text: tokenWords.map((w) => w.text).join(' '),
+      confidence: probabilities.length ? Math.exp(probabilities.reduce((s, p) => s + Math.log(p), 0) / probabilities.length) : 0,
+      words: tokenWords.map((w, i) => ({ text: w.text, confidence: w.confidence, start: times[i].start, end: times[i].end })),
+    };
+    port.postMessage({ type: 'result', result });
+  } catch (err) {
+    port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  }
+});

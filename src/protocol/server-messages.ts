@@ -1,0 +1,115 @@
+// The JSON messages Earshot sends on /v1/listen, shaped as Deepgram's clients parse them
+// (every field the strictest client requires is always present: see deepgram-api-reference §4).
+
+import type { EngineInfo as ModelInfo } from '../engines/engine.js';
+import type { WindowResult } from '../streaming/channel-transcriber.js';
+import { formatAlternative, seconds, type ResultWord } from './transcript-format.js';
+
+
+export interface ResultsMessage {
+  type: 'Results';
+  channel_index: [number, number];
+  duration: number;
+  start: number;
+  is_final: boolean;
+  speech_final: boolean;
+  from_finalize: boolean;
+  channel: { alternatives: Array<{ transcript: string; confidence: number; words: ResultWord[] }> };
+  metadata: {
+    request_id: string;
+    model_info: { name: string; version: string; arch: string };
+    model_uuid: string;
+    extra?: Record<string, string>;
+  };
+}
+
+export interface MetadataMessage {
+  type: 'Metadata';
+  transaction_key: 'deprecated';
+  request_id: string;
+  sha256: string;
+  created: string;
+  duration: number;
+  channels: number;
+  models: string[];
+  model_info: Record<string, { name: string; version: string; arch: string }>;
+  extra?: Record<string, string>;
+}
+
+export interface ErrorMessage {
+  type: 'Error';
+  variant: 'SchemaError';
+  description: string;
+  message: string;
+}
+
+export interface SpeechStartedMessage {
+  type: 'SpeechStarted';
+  channel: [number, number];
+  timestamp: number;
+}
+
+export type ServerMessage = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage;
+
+
+function withExtra<T extends object>(msg: T, extra: Record<string, string>): T & { extra?: Record<string, string> } {
+  return Object.keys(extra).length > 0 ? { ...msg, extra } : msg;
+}
+
+export interface ResultsInput {
+  channel: [number, number];
+  window: WindowResult;
+  punctuate: boolean;
+}
+
+export function resultsMessage({ channel, window: w, punctuate }: ResultsInput, requestId: string, model: ModelInfo, extra: Record<string, string>): ResultsMessage {
+  return {
+    type: 'Results',
+    channel_index: channel,
+    duration: seconds(w.end - w.start),
+    start: seconds(w.start),
+    is_final: w.isFinal,
+    speech_final: w.speechFinal,
+    from_finalize: w.fromFinalize,
+    channel: { alternatives: [formatAlternative(w, punctuate)] },
+    metadata: withExtra(
+      { request_id: requestId, model_info: { name: model.name, version: model.version, arch: model.arch }, model_uuid: model.uuid },
+      extra,
+    ),
+  };
+}
+
+export interface MetadataInput {
+  requestId: string;
+  sha256: string;
+  created: Date;
+  durationSeconds: number;
+  channels: number;
+  model: ModelInfo;
+  extra: Record<string, string>;
+}
+
+export function metadataMessage(m: MetadataInput): MetadataMessage {
+  return withExtra(
+    {
+      type: 'Metadata' as const,
+      transaction_key: 'deprecated' as const,
+      request_id: m.requestId,
+      sha256: m.sha256,
+      created: m.created.toISOString(),
+      duration: seconds(m.durationSeconds),
+      channels: m.channels,
+      models: [m.model.uuid],
+      model_info: { [m.model.uuid]: { name: m.model.name, version: m.model.version, arch: m.model.arch } },
+    },
+    m.extra,
+  );
+}
+
+export function speechStartedMessage(channel: [number, number], timestamp: number): SpeechStartedMessage {
+  return { type: 'SpeechStarted', channel, timestamp: seconds(timestamp) };
+}
+
+export function schemaErrorMessage(description: string, original: string): ErrorMessage {
+  return { type: 'Error', variant: 'SchemaError', description, message: original };
+}

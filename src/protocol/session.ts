@@ -1,0 +1,278 @@
+// One /v1/listen stream after its handshake, as a state machine:
+//
+//   streaming ──CloseStream / empty frame──► finalizing ──Results, Metadata, 1000──► closed
+//       │                                                                              ▲
+//       ├──undecodable audio──► (Results so far, Metadata) ─── 1008 DATA-0000 ─────────┤
+//       ├──10 s without frames──► (Results so far, Metadata) ── 1011 NET-0001 ─────────┤
+//       ├──engine failure────────────────────────────────────── 1011 NET-0000 ─────────┤
+//       └──client went away──────────────────────────────────── (nothing sent) ────────┘
+//
+// Inbound frames are handled strictly in arrival order on one task chain, so a Finalize or
+// CloseStream always applies to exactly the audio sent before it. The session needs no network:
+// tests drive it with a fake transport and clock.
+import { createHash, type Hash } from 'node:crypto';
+import { AudioFormatError, AudioInput } from '../audio/audio-input.js';
+import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
+import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
+import { parseTextFrame } from './client-messages.js';
+import { closeReason, failures, StreamError, type StreamFailureCode } from './failure-codes.js';
+import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
+import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, type ServerMessage } from './server-messages.js';
+
+export type SessionState = 'streaming' | 'finalizing' | 'closed';
+
+export interface SessionTransport {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface SessionLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface SessionPolicy {
+  /** NET-0001 window: no audio yet, or no frame at all once audio has flowed. */
+  inactivityTimeoutMs: number;
+  /** Let text frames (KeepAlive) keep a stream alive before its first audio (the seed's rule says no). */
+  keepAliveBeforeAudio: boolean;
+  /** Shortest trailing silence the VAD can act on; `endpointing` below it is raised to it. */
+  minEndpointMs: number;
+  /** Segment gap used when the client disables endpointing. */
+  unendpointedGapMs: number;
+}
+
+export interface SessionDeps {
+  requestId: string;
+  options: ListenOptions;
+  engine: Engine;
+  vad: VoiceActivityDetector;
+  transport: SessionTransport;
+  log: SessionLog;
+  policy: SessionPolicy;
+  clock?: Clock;
+  /** Told once, when the stream has ended for any reason. */
+  onClosed?: (outcome: { code: number; reason: string }) => void;
+}
+
+export class Session {
+  private state: SessionState = 'streaming';
+  private readonly created = new Date();
+  private readonly hash: Hash = createHash('sha256');
+  private readonly input: AudioInput;
+  private transcribers: ChannelTranscriber[] = [];
+  private tasks: Promise<void> = Promise.resolve();
+  private timer: unknown;
+  private audioSeen = false;
+  private bytesIn = 0;
+  private readonly clock: Clock;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.clock = deps.clock ?? systemClock;
+    const { options, engine } = deps;
+    this.input = new AudioInput({
+      encoding: options.encoding,
+      sampleRate: options.sampleRate,
+      channels: options.channels,
+      multichannel: options.multichannel,
+      targetRate: engine.sampleRate,
+      maxChannels: MAX_CHANNELS,
+    });
+    this.armInactivityTimer();
+  }
+
+  get currentState(): SessionState {
+    return this.state;
+  }
+
+  onBinary(data: Buffer): void {
+    if (this.state !== 'streaming') return;
+    if (data.length === 0) {
+      // Deepgram treats b'' as the legacy CloseStream; clients usually send it by mistake.
+      this.deps.log.warn({ clientMistake: 'empty-binary-frame' }, 'client sent an empty binary frame; treated as CloseStream (send {"type":"CloseStream"} instead, and never send empty audio)');
+      this.closeStream();
+      return;
+    }
+    this.audioSeen = true;
+    this.armInactivityTimer();
+    this.bytesIn += data.length;
+    this.hash.update(data);
+    this.enqueue(() => this.ingest(data));
+  }
+
+  onText(text: string): void {
+    if (this.state !== 'streaming') return;
+    if (this.audioSeen || this.deps.policy.keepAliveBeforeAudio) this.armInactivityTimer();
+    const parsed = parseTextFrame(text);
+    if (!parsed.ok) {
+      this.deps.log.warn({ clientMistake: 'bad-text-frame', text: text.slice(0, 200) }, parsed.description);
+      this.send(schemaErrorMessage(parsed.description, text));
+      return;
+    }
+    switch (parsed.message.type) {
+      case 'KeepAlive':
+        return;
+      case 'Finalize':
+        this.enqueue(() => this.flushTranscribers(true));
+        return;
+      case 'CloseStream':
+        this.closeStream();
+        return;
+    }
+  }
+
+  /** The client closed the socket or it broke: stop all work and send nothing more. */
+  onClientGone(): void {
+    if (this.state === 'closed') return;
+    this.deps.log.info({ bytes: this.bytesIn, audioSeconds: this.input.durationSeconds }, 'client disconnected');
+    this.end();
+    this.deps.onClosed?.({ code: 1005, reason: 'client closed' });
+  }
+
+  /** Ends the stream as a normal close would: every Results, Metadata, then 1000 (server drain). */
+  shutdown(): Promise<void> {
+    this.closeStream();
+    return this.tasks;
+  }
+
+  private closeStream(): void {
+    if (this.state !== 'streaming') return;
+    this.state = 'finalizing';
+    this.clock.clearTimeout(this.timer);
+    this.enqueue(async () => {
+      await this.finishAudio();
+      this.sendMetadata();
+      this.closeWith(1000, '');
+    });
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.tasks = this.tasks.then(async () => {
+      if (this.state === 'closed') return;
+      try {
+        await task();
+      } catch (err) {
+        await this.fail(err);
+      }
+    });
+  }
+
+  private async ingest(data: Buffer): Promise<void> {
+    const planes = await this.input.push(data);
+    await this.transcribe(planes);
+  }
+
+  private async transcribe(planes: Float32Array[]): Promise<void> {
+    if (planes.length > 0 && this.transcribers.length === 0) this.transcribers = planes.map((_, i) => this.createTranscriber(i, planes.length));
+    await Promise.all(planes.map((plane, i) => this.transcribers[i].push(plane)));
+  }
+
+  private createTranscriber(channel: number, channels: number): ChannelTranscriber {
+    const { options, policy, engine, vad } = this.deps;
+    const index: [number, number] = [channel, channels];
+    const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : Math.max(options.endpointingMs, policy.minEndpointMs);
+    return new ChannelTranscriber({
+      engine,
+      vad: vad.createStream(),
+      vadFrameSamples: vad.frameSamples,
+      interimResults: options.interimResults,
+      endSilenceSeconds: endpointMs / 1000,
+      speechFinalOnEndpoint: options.endpointingMs !== false,
+      onResult: (window: WindowResult) => {
+        this.send(resultsMessage({ channel: index, window, punctuate: options.punctuate }, this.deps.requestId, engine.info, options.extra));
+      },
+      onSpeechStarted: (timestamp) => {
+        if (options.vadEvents) this.send(speechStartedMessage(index, timestamp));
+      },
+      onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
+    });
+  }
+
+  /** Decodes what is still held (sniffed bytes, resampler tails) and finalizes every channel. */
+  private async finishAudio(): Promise<void> {
+    await this.transcribe(await this.input.flush());
+    await this.flushTranscribers(false);
+  }
+
+  private async flushTranscribers(fromFinalize: boolean): Promise<void> {
+    await Promise.all(this.transcribers.map((t) => t.flush(fromFinalize)));
+  }
+
+  private armInactivityTimer(): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = this.clock.setTimeout(() => {
+      const detail = this.audioSeen ? 'no frame from the client within the timeout' : 'no audio within the timeout after opening';
+      this.deps.log.warn({ clientMistake: this.audioSeen ? 'idle' : 'no-audio' }, detail);
+      void this.fail(new StreamError('NET-0001', detail));
+    }, this.deps.policy.inactivityTimeoutMs);
+  }
+
+  /**
+   * Ends the stream for cause. For client-side causes, the audio already accepted is still
+   * transcribed and counted in Metadata before the close; an engine failure closes at once.
+   */
+  private async fail(err: unknown): Promise<void> {
+    if (this.state === 'closed') return;
+    const error =
+      err instanceof StreamError ? err : err instanceof AudioFormatError ? new StreamError('DATA-0000', err.message) : new StreamError('NET-0000', String(err));
+    const level = error.code === 'NET-0000' ? 'error' : 'warn';
+    this.deps.log[level]({ failure: error.code, detail: error.detail }, `stream failed: ${failures[error.code].fix}`);
+    if (error.code !== 'NET-0000') {
+      this.state = 'finalizing';
+      this.clock.clearTimeout(this.timer);
+      try {
+        await this.flushTranscribers(false);
+        this.sendMetadata();
+      } catch (flushError) {
+        this.deps.log.error({ err: String(flushError) }, 'could not flush before closing');
+      }
+    }
+    const { closeCode } = failures[error.code satisfies StreamFailureCode];
+    this.closeWith(closeCode, closeReason(error.code, error.detail));
+  }
+
+  private sendMetadata(): void {
+    const { requestId, engine, options } = this.deps;
+    this.send(
+      metadataMessage({
+        requestId,
+        sha256: this.hash.copy().digest('hex'),
+        created: this.created,
+        durationSeconds: this.input.durationSeconds,
+        channels: this.input.channels,
+        model: engine.info,
+        extra: options.extra,
+      }),
+    );
+  }
+
+  private send(message: ServerMessage): void {
+    if (this.state !== 'closed') this.deps.transport.send(JSON.stringify(message));
+  }
+
+  private closeWith(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.end();
+    this.deps.log.info({ code, reason, bytes: this.bytesIn, audioSeconds: this.input.durationSeconds }, 'stream closed');
+    this.deps.transport.close(code, reason);
+    this.deps.onClosed?.({ code, reason });
+  }
+
+  private end(): void {
+    this.state = 'closed';
+    this.clock.clearTimeout(this.timer);
+    for (const t of this.transcribers) t.close();
+    this.input.destroy();
+  }
+}

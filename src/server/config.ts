@@ -1,0 +1,45 @@
+// Everything `earshot serve` can be told, with its defaults. One object, read by the server and
+// printed by the CLI, so a setting has one name everywhere.
+import { availableParallelism } from 'node:os';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Keys accepted in `Authorization: Token …` / `Bearer …` or the token/bearer subprotocols. Empty: no auth, loopback only. */
+  apiKeys: string[];
+  maxStreams: number;
+  /** NET-0001 window. */
+  inactivityTimeoutMs: number;
+  /** Let KeepAlive alone keep a stream open before its first audio (LiveKit-style clients). */
+  keepAliveBeforeAudio: boolean;
+  decodeWorkers: number;
+  /** A decode slower than this is an engine stall (NET-0000). */
+  decodeTimeoutMs: number;
+  minEndpointMs: number;
+  /** On SIGTERM, how long open streams may run before they are finalized and closed. */
+  drainGraceMs: number;
+  /** Largest WebSocket message accepted (1009 beyond). */
+  maxFrameBytes: number;
+}
+
+export const defaultConfig: ServerConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  apiKeys: [],
+  maxStreams: 64,
+  inactivityTimeoutMs: 10_000,
+  keepAliveBeforeAudio: false,
+  decodeWorkers: availableParallelism(),
+  decodeTimeoutMs: 30_000,
+  // Moonshine-tiny returns nothing for a lone short word, so pauses inside a phrase ("ask … not")
+  // must not cut it: below ~500 ms they do (measured on jfk.wav). Issue 4 decouples speech_final from it.
+  minEndpointMs: 500,
+  drainGraceMs: 30_000,
+  maxFrameBytes: 8 * 1024 * 1024,
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}

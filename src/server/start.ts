@@ -1,0 +1,46 @@
+// Builds a running Earshot: engines loaded first (so no handshake ever waits on a model), then the
+// socket. Used by `earshot serve`, the tests and the benchmark alike.
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
+import { SileroVad } from '../engines/silero-vad/silero-vad.js';
+import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
+import { EarshotServer } from './earshot-server.js';
+
+export interface RunningEarshot {
+  server: EarshotServer;
+  address: AddressInfo;
+  url: string;
+  /** Drains (finalizing open streams) and releases the engines. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export class ConfigError extends Error {}
+
+export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger): Promise<RunningEarshot> {
+  const config: ServerConfig = { ...defaultConfig, ...overrides };
+  if (config.apiKeys.length === 0 && !isLoopback(config.host)) {
+    throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS) to listen on ${config.host}`);
+  }
+  const engine = new MoonshineEngine({ workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs });
+  const vad = new SileroVad();
+  const loading = performance.now();
+  await Promise.all([engine.load(), vad.load()]);
+  log.info({ engine: engine.info, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
+
+  const server = new EarshotServer({ config, engine, vad, log });
+  const address = await server.listen();
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `ws://${host}:${address.port}`;
+  if (config.apiKeys.length === 0) log.warn('no API key configured: authentication is off and Earshot listens on loopback only');
+  log.info({ url: `${url}/v1/listen` }, 'listening');
+  return {
+    server,
+    address,
+    url,
+    async stop(graceMs = 0) {
+      await server.drain(graceMs);
+      await Promise.all([engine.close(), vad.close()]);
+    },
+  };
+}
