@@ -14,7 +14,7 @@ after(() => server.stop());
 test('@deepgram/sdk v5 live transcription against Earshot', async () => {
   const http = server.url.replace('ws://', 'http://');
   const client = new DeepgramClient({ apiKey: KEY, environment: { base: http, production: server.url, agent: server.url, agentRest: http } });
-  const socket = await client.listen.v1.connect({ model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: true, punctuate: true });
+  const socket = await client.listen.v1.connect({ model: 'nova-3', encoding: 'linear16', sample_rate: 16000, interim_results: 'true', punctuate: 'true' });
   const messages: any[] = [];
   const closed = new Promise<number>((resolve) => socket.on('close', (event: any) => resolve(event.code)));
   socket.on('message', (m: any) => messages.push(m));

@@ -118,7 +118,7 @@ describe('handshake with no API key configured', () => {
   after(() => server.stop());
 
   test('any or no credentials are accepted (loopback only)', async () => {
-    for (const headers of [{}, { Authorization: 'Token whatever' }]) {
+    for (const headers of [{}, { Authorization: 'Token whatever' }] as Array<Record<string, string>>) {
       const c = await connect(listenUrl(server.url, RAW), { headers });
       c.send({ type: 'CloseStream' });
       assert.equal((await c.closed).code, 1000);
