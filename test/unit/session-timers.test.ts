@@ -1,0 +1,121 @@
+// The Session without a network: a fake transport and a fake clock test the seed's 10 s rules
+// exactly (closing at 10 000 ms, not at 9 999) in milliseconds of real time.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { pino } from 'pino';
+import { MoonshineEngine } from '../../src/engines/moonshine/moonshine-engine.js';
+import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
+import { parseListenOptions } from '../../src/protocol/listen-options.js';
+import { Session, type Clock } from '../../src/protocol/session.js';
+import { defaultConfig } from '../../src/server/config.js';
+
+class FakeClock implements Clock {
+  now = 0;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private next = 1;
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.next++;
+    this.timers.set(id, { at: this.now + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  advance(ms: number): void {
+    const until = this.now + ms;
+    for (;;) {
+      const due = [...this.timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      this.timers.delete(due[0]);
+      this.now = due[1].at;
+      due[1].fn();
+    }
+    this.now = until;
+  }
+}
+
+let engine: MoonshineEngine;
+let vad: SileroVad;
+before(async () => {
+  engine = new MoonshineEngine({ workers: 1 });
+  vad = new SileroVad();
+  await Promise.all([engine.load(), vad.load()]);
+});
+after(async () => {
+  await Promise.all([engine.close(), vad.close()]);
+});
+
+function session(keepAliveBeforeAudio = false) {
+  const clock = new FakeClock();
+  const sent: any[] = [];
+  let closed: { code: number; reason: string } | undefined;
+  const s = new Session({
+    requestId: '00000000-0000-4000-8000-000000000000',
+    options: parseListenOptions(new URLSearchParams('encoding=linear16&sample_rate=16000')),
+    engine,
+    vad,
+    log: pino({ level: 'silent' }),
+    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, minEndpointMs: defaultConfig.minEndpointMs, unendpointedGapMs: 800 },
+    transport: { send: (t) => sent.push(JSON.parse(t)), close: (code, reason) => (closed = { code, reason }) },
+    clock,
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+  return { s, clock, sent, closedWith: () => closed, settle };
+}
+
+test('no audio: open at 9 999 ms, closed with NET-0001 at 10 000 ms', async () => {
+  const { clock, closedWith, settle } = session();
+  clock.advance(9_999);
+  await settle();
+  assert.equal(closedWith(), undefined);
+  clock.advance(1);
+  await settle();
+  assert.equal(closedWith()?.code, 1011);
+  assert.match(closedWith()!.reason, /net0001/);
+});
+
+test('KeepAlive every 5 s before any audio does not extend the 10 s', async () => {
+  const { s, clock, closedWith, settle } = session();
+  clock.advance(5_000);
+  s.onText('{"type":"KeepAlive"}');
+  clock.advance(5_000);
+  await settle();
+  assert.equal(closedWith()?.code, 1011);
+});
+
+test('after audio, each KeepAlive restarts the 10 s; then 10 s of nothing closes it', async () => {
+  const { s, clock, closedWith, settle } = session();
+  clock.advance(9_000);
+  s.onBinary(Buffer.alloc(3200));
+  for (let i = 0; i < 5; i++) {
+    clock.advance(9_999);
+    s.onText('{"type":"KeepAlive"}');
+  }
+  await settle();
+  assert.equal(closedWith(), undefined, 'alive after 59 s of KeepAlive');
+  clock.advance(10_000);
+  await settle();
+  assert.equal(closedWith()?.code, 1011);
+});
+
+test('with keepAliveBeforeAudio, KeepAlive alone keeps a stream open', async () => {
+  const { s, clock, closedWith, settle } = session(true);
+  for (let i = 0; i < 6; i++) {
+    clock.advance(9_000);
+    s.onText('{"type":"KeepAlive"}');
+  }
+  await settle();
+  assert.equal(closedWith(), undefined);
+});
+
+test('CloseStream stops the timer: Metadata and 1000, never a late NET-0001', async () => {
+  const { s, clock, sent, closedWith, settle } = session();
+  s.onBinary(Buffer.alloc(32000));
+  s.onText('{"type":"CloseStream"}');
+  for (let i = 0; i < 100 && !closedWith(); i++) await settle();
+  assert.deepEqual(closedWith(), { code: 1000, reason: '' });
+  assert.equal(sent.at(-1).type, 'Metadata');
+  assert.equal(sent.at(-1).duration, 1);
+  clock.advance(60_000);
+  assert.equal(closedWith()?.code, 1000);
+});
