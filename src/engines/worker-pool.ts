@@ -10,6 +10,8 @@ import { Worker } from 'node:worker_threads';
 
 export class EngineError extends Error {}
 
+const CLOSE_GRACE_MS = 60_000;
+
 interface Job<Req, Res> {
   request: Req;
   priority: number;
@@ -85,14 +87,18 @@ export class WorkerPool<Req, Res> {
     });
   }
 
-  /** Fails queued jobs, lets running ones finish (up to the job timeout), then ends every worker. */
+  /**
+   * Fails queued jobs, lets running ones finish, then ends every worker. A process must not exit
+   * with a thread inside onnxruntime (that aborts too), so this waits for every run to return,
+   * up to CLOSE_GRACE_MS for one that is truly stuck.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue) settle(job, { error: new EngineError(`${this.options.name} closed`) });
     this.queue = [];
     for (const slot of [...this.serving]) this.takeOutOfService(slot);
     const slots = [...this.live];
-    const grace = new Promise<void>((r) => setTimeout(r, this.options.jobTimeoutMs).unref());
+    const grace = new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref());
     await Promise.race([Promise.all(slots.map((s) => s.exited)), grace]);
     for (const slot of slots) slot.worker.unref();
   }
