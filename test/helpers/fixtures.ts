@@ -40,9 +40,9 @@ export function speechWav(text: string, rate = 16000): string {
   return sox(raw, target, ['-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer']);
 }
 
-/** Runs `sox in [outputOptions] out` (cached by arguments) and returns `out`. */
+/** Runs `sox in [outputOptions] out` (cached by arguments) and returns `out`. No dither (-D), so fixtures are the same on every machine. */
 export function sox(input: string, output: string, outputOptions: string[], effects: string[] = []): string {
-  if (!existsSync(output)) execFileSync('sox', [input, ...outputOptions, output, ...effects]);
+  if (!existsSync(output)) execFileSync('sox', ['-D', input, ...outputOptions, output, ...effects]);
   return output;
 }
 
@@ -56,9 +56,9 @@ export function joinWithSilence(files: string[], gapSeconds: number, rate = 1600
   const target = cached('joined.wav', ...files, String(gapSeconds), String(rate));
   if (existsSync(target)) return target;
   const gap = join(CACHE, `silence-${gapSeconds}-${rate}.wav`);
-  if (!existsSync(gap)) execFileSync('sox', ['-n', '-r', String(rate), '-c', '1', '-b', '16', gap, 'trim', '0', String(gapSeconds)]);
+  if (!existsSync(gap)) execFileSync('sox', ['-D', '-n', '-r', String(rate), '-c', '1', '-b', '16', gap, 'trim', '0', String(gapSeconds)]);
   const parts = files.flatMap((f, i) => (i === 0 ? [f] : [gap, f]));
-  execFileSync('sox', [...parts, target]);
+  execFileSync('sox', ['-D', ...parts, target]);
   return target;
 }
 

@@ -49,7 +49,7 @@ describe('closing rules (timeouts shortened to 1.5 s)', () => {
 
   test('after the first audio, KeepAlive keeps the stream open; silence then closes it with NET-0001', async () => {
     const c = await connect(listenUrl(server.url, LINEAR16));
-    const text = 'Hold the line please.';
+    const text = 'Please hold the line while I look up the details of your account.';
     await c.stream(wavData(speechWav(text)), 640);
     const stop = keepAliveEvery(c, 400);
     await sleep(TIMEOUT_MS * 2.5);

@@ -194,7 +194,7 @@ describe('live streaming', () => {
     const right = 'The right channel talks about the weather.';
     // Left speech in channel 1, right speech in channel 2.
     const stereo = cached('stereo.raw', left, right);
-    execFileSync('sox', ['-M', speechWav(left), speechWav(right), '-t', 'raw', '-e', 'signed-integer', '-b', '16', stereo]);
+    execFileSync('sox', ['-D', '-M', speechWav(left), speechWav(right), '-t', 'raw', '-e', 'signed-integer', '-b', '16', stereo]);
     const audio = readFileSync(stereo);
 
     const multi = await connect(listenUrl(server.url, { ...LINEAR16, channels: 2, multichannel: true }));
