@@ -7,7 +7,8 @@ import { WavFormatError, WavHeaderReader, looksLikeWav } from './wav-header.js';
 /** Bytes that cannot be decoded as audio; the message says what was wrong, for a person to fix. */
 export class AudioFormatError extends Error {}
 
-export type RawEncoding = 'linear16' | 'linear32' | 'mulaw' | 'alaw';
+export const RAW_ENCODINGS = ['linear16', 'linear32', 'mulaw', 'alaw'] as const;
+export type RawEncoding = (typeof RAW_ENCODINGS)[number];
 
 const RAW_SAMPLE_FORMAT: Record<RawEncoding, SampleFormat> = {
   linear16: 's16le',
@@ -66,12 +67,6 @@ export class AudioInput {
   /** Channels in the audio (0 until the format is known). */
   get channels(): number {
     return this.format?.channels ?? 0;
-  }
-
-  /** Planes handed to the engine: one per channel with multichannel, else one mixed plane. */
-  get outputPlanes(): number | undefined {
-    if (!this.format) return undefined;
-    return this.options.multichannel ? this.format.channels : 1;
   }
 
   /** Decodes one chunk; returns engine-rate planes (possibly empty while a header is still arriving). */
@@ -173,7 +168,7 @@ function mix(channels: Float32Array[]): Float32Array {
   return out;
 }
 
-export function concat(a: Float32Array, b: Float32Array): Float32Array {
+function concat(a: Float32Array, b: Float32Array): Float32Array {
   if (a.length === 0) return b;
   if (b.length === 0) return a;
   const out = new Float32Array(a.length + b.length);

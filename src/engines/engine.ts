@@ -32,7 +32,7 @@ export interface EngineLoad {
   workers: number;
   busy: number;
   queued: number;
-  /** Recent wall seconds of decoding per second of audio decoded (0 before any decode). */
+  /** Recent worker seconds per second of audio decoded, queueing excluded (0 before any decode). */
   costPerAudioSecond: number;
 }
 

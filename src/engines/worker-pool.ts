@@ -10,14 +10,26 @@ import { Worker } from 'node:worker_threads';
 
 export class EngineError extends Error {}
 
+/** The worker script `name` beside `moduleUrl`: .ts when running from sources, .js when built. */
+export function siblingScript(moduleUrl: string, name: string): URL {
+  return new URL(`./${name}${moduleUrl.endsWith('.ts') ? '.ts' : '.js'}`, moduleUrl);
+}
+
 const CLOSE_GRACE_MS = 60_000;
+
+/** A job's answer, with how long a worker spent on it (queueing excluded). */
+export interface Ran<Res> {
+  result: Res;
+  runMs: number;
+}
 
 interface Job<Req, Res> {
   request: Req;
   priority: number;
   transfer: ArrayBuffer[];
   settled: boolean;
-  resolve: (r: Res) => void;
+  startedAt?: number;
+  resolve: (r: Ran<Res>) => void;
   reject: (e: Error) => void;
 }
 
@@ -47,7 +59,7 @@ function settle<Req, Res>(job: Job<Req, Res> | undefined, outcome: { result: Res
   if (!job || job.settled) return;
   job.settled = true;
   if ('error' in outcome) job.reject(outcome.error);
-  else job.resolve(outcome.result);
+  else job.resolve({ result: outcome.result, runMs: performance.now() - job.startedAt! });
 }
 
 export class WorkerPool<Req, Res> {
@@ -77,9 +89,9 @@ export class WorkerPool<Req, Res> {
     return this.queue.length;
   }
 
-  run(request: Req, priority: number, transfer: ArrayBuffer[] = []): Promise<Res> {
+  run(request: Req, priority: number, transfer: ArrayBuffer[] = []): Promise<Ran<Res>> {
     if (this.closed) return Promise.reject(new EngineError(`${this.options.name} is closed`));
-    return new Promise<Res>((resolve, reject) => {
+    return new Promise<Ran<Res>>((resolve, reject) => {
       const job: Job<Req, Res> = { request, priority, transfer, settled: false, resolve, reject };
       const at = this.queue.findIndex((j) => j.priority > priority);
       this.queue.splice(at === -1 ? this.queue.length : at, 0, job);
@@ -162,6 +174,7 @@ export class WorkerPool<Req, Res> {
       if (!slot.ready || slot.job) continue;
       const job = this.queue.shift()!;
       slot.job = job;
+      job.startedAt = performance.now();
       slot.timer = setTimeout(() => {
         settle(job, { error: new EngineError(`${this.options.name} stalled: no answer within ${this.options.jobTimeoutMs} ms`) });
         this.replace(slot);

@@ -1,10 +1,8 @@
 // Query parameters of /v1/listen, validated before the upgrade so that a bad request is refused
 // with HTTP 400 and Deepgram's `Invalid '<name>' value of '<value>'.` text, never after it.
 import { z } from 'zod';
+import { RAW_ENCODINGS, type RawEncoding } from '../audio/audio-input.js';
 import { HandshakeError } from './failure-codes.js';
-
-export const RAW_ENCODINGS = ['linear16', 'linear32', 'mulaw', 'alaw'] as const;
-export type RawEncoding = (typeof RAW_ENCODINGS)[number];
 
 /** Deepgram encodings Earshot does not decode yet: refused by name rather than as unknown. */
 const UNSUPPORTED_ENCODINGS = ['flac', 'opus', 'ogg-opus', 'amr-nb', 'amr-wb', 'speex', 'g729'];

@@ -92,10 +92,6 @@ export class Session {
     this.armInactivityTimer();
   }
 
-  get currentState(): SessionState {
-    return this.state;
-  }
-
   onBinary(data: Buffer): void {
     if (this.state !== 'streaming') return;
     if (data.length === 0) {

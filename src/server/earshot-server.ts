@@ -126,7 +126,7 @@ export class EarshotServer {
         inactivityTimeoutMs: config.inactivityTimeoutMs,
         keepAliveBeforeAudio: config.keepAliveBeforeAudio,
         minEndpointMs: config.minEndpointMs,
-        unendpointedGapMs: 800,
+        unendpointedGapMs: config.unendpointedGapMs,
       },
       transport: {
         send: (text) => ws.send(text),

@@ -2,7 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { DecodePriority, Engine, EngineInfo, EngineLoad, Transcription } from '../engine.js';
 import { modelFile, weightsUuid } from '../model-files.js';
-import { WorkerPool } from '../worker-pool.js';
+import { siblingScript, WorkerPool } from '../worker-pool.js';
 import type { MoonshineWorkerData } from './moonshine-worker.js';
 
 const SAMPLE_RATE = 16000;
@@ -28,11 +28,10 @@ export class MoonshineEngine implements Engine {
     const encoder = modelFile('moonshine-tiny', 'encoder_model.onnx');
     const decoder = modelFile('moonshine-tiny', 'decoder_model_merged.onnx');
     this.info = { uuid: weightsUuid([encoder, decoder]), name: 'moonshine-tiny', version: encoder.source.split('@').pop()!, arch: 'moonshine' };
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const workerData: MoonshineWorkerData = { encoderPath: encoder.path, decoderPath: decoder.path, sampleRate: SAMPLE_RATE };
     this.pool = new WorkerPool({
       name: 'moonshine',
-      script: new URL(`./moonshine-worker${ext}`, import.meta.url),
+      script: siblingScript(import.meta.url, 'moonshine-worker'),
       size: options.workers ?? availableParallelism(),
       workerData,
       jobTimeoutMs: options.decodeTimeoutMs ?? 30_000,
@@ -45,10 +44,10 @@ export class MoonshineEngine implements Engine {
 
   async transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription> {
     const seconds = audio.length / SAMPLE_RATE;
-    const started = performance.now();
-    const result = await this.pool.run(audio, PRIORITY[priority], [audio.buffer as ArrayBuffer]);
+    const { result, runMs } = await this.pool.run(audio, PRIORITY[priority], [audio.buffer as ArrayBuffer]);
     if (seconds > 0) {
-      const cost = (performance.now() - started) / 1000 / seconds;
+      // Decode time alone: waiting in the queue is accounted for separately by the callers.
+      const cost = runMs / 1000 / seconds;
       this.cost = this.cost === 0 ? cost : this.cost + COST_SMOOTHING * (cost - this.cost);
     }
     return result;

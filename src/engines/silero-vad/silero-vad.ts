@@ -2,7 +2,7 @@
 // its own worker thread so that VAD, which decides when speech ends, never waits behind decodes.
 import type { VadStream, VoiceActivityDetector } from '../engine.js';
 import { modelFile } from '../model-files.js';
-import { WorkerPool } from '../worker-pool.js';
+import { siblingScript, WorkerPool } from '../worker-pool.js';
 import { CONTEXT, FRAME, STATE_SIZE, type SileroReply, type SileroRequest } from './silero-protocol.js';
 
 export class SileroVad implements VoiceActivityDetector {
@@ -11,10 +11,9 @@ export class SileroVad implements VoiceActivityDetector {
   private readonly pool: WorkerPool<SileroRequest, SileroReply>;
 
   constructor(options: { timeoutMs?: number } = {}) {
-    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     this.pool = new WorkerPool({
       name: 'silero-vad',
-      script: new URL(`./silero-worker${ext}`, import.meta.url),
+      script: siblingScript(import.meta.url, 'silero-worker'),
       size: 1,
       workerData: { modelPath: modelFile('silero-vad-v5', 'silero_vad_v5.onnx').path },
       jobTimeoutMs: options.timeoutMs ?? 30_000,
@@ -37,7 +36,7 @@ export class SileroVad implements VoiceActivityDetector {
         const whole = all.length - (all.length % FRAME);
         pending = all.slice(whole);
         if (whole === 0) return new Float32Array(0);
-        const reply = await this.pool.run({ samples: all.slice(0, whole), state, context }, 0);
+        const { result: reply } = await this.pool.run({ samples: all.slice(0, whole), state, context }, 0);
         state = reply.state;
         context = reply.context;
         return reply.probabilities;
