@@ -1,11 +1,20 @@
 // Query parameters of /v1/listen, validated before the upgrade so that a bad request is refused
 // with HTTP 400 and Deepgram's `Invalid '<name>' value of '<value>'.` text, never after it.
 import { z } from 'zod';
-import { RAW_ENCODINGS, type RawEncoding } from '../audio/audio-input.js';
+import { OPUS_RATES, RAW_ENCODINGS, type RawEncoding } from '../audio/audio-input.js';
 import { HandshakeError } from './failure-codes.js';
 
-/** Deepgram encodings Earshot does not decode yet: refused by name rather than as unknown. */
-const UNSUPPORTED_ENCODINGS = ['flac', 'opus', 'ogg-opus', 'amr-nb', 'amr-wb', 'speex', 'g729'];
+/**
+ * Deepgram encodings Earshot refuses by name, with why. Debian's ffmpeg has only its own AMR-NB
+ * decoder, which fails on real (opencore) AMR frames, and nothing encodes AMR-WB or G.729 to test
+ * a decoder with; raw Speex packets carry no framing a decoder could read.
+ */
+const UNSUPPORTED_ENCODINGS: Record<string, string> = {
+  'amr-nb': 'AMR-NB has no reliable decoder on this server',
+  'amr-wb': 'AMR-WB has no reliable decoder on this server',
+  g729: 'G.729 has no tested decoder on this server',
+  speex: 'raw Speex packets have no framing to decode; send Speex in Ogg with no encoding',
+};
 
 export const MAX_CHANNELS = 8;
 export const DEFAULT_ENDPOINTING_MS = 10;
@@ -47,11 +56,11 @@ const encoding = z
   .string()
   .transform((v) => v.toLowerCase())
   .superRefine((v, ctx) => {
-    if (UNSUPPORTED_ENCODINGS.includes(v)) {
-      ctx.addIssue({ code: 'custom', message: `Earshot does not decode ${v} yet; supported: ${RAW_ENCODINGS.join(', ')}, or WAV sent with no encoding` });
+    if (v in UNSUPPORTED_ENCODINGS) {
+      ctx.addIssue({ code: 'custom', message: `Earshot does not decode ${v}: ${UNSUPPORTED_ENCODINGS[v]}. Supported: ${RAW_ENCODINGS.join(', ')}, or a container (WAV, Ogg, WebM, MP3, FLAC, MP4) with no encoding` });
     }
   })
-  .pipe(z.enum(RAW_ENCODINGS, { error: `supported: ${RAW_ENCODINGS.join(', ')}, or omit it for WAV` }));
+  .pipe(z.enum(RAW_ENCODINGS, { error: `supported: ${RAW_ENCODINGS.join(', ')}, or omit it for containers` }));
 
 const endpointing = z.union([
   z.string().regex(/^\d+$/).transform(Number),
@@ -108,6 +117,9 @@ export function parseListenOptions(params: URLSearchParams): ListenOptions {
   const q = parsed.data;
   if (q.encoding && q.sample_rate === undefined) {
     throw new HandshakeError('INVALID_QUERY_PARAMETER', `Missing 'sample_rate': raw encoding '${q.encoding}' needs sample_rate (8000-48000).`);
+  }
+  if (q.encoding === 'opus' && !OPUS_RATES.includes(q.sample_rate!)) {
+    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'sample_rate' value of '${q.sample_rate}'. Opus decodes at ${OPUS_RATES.join(', ')} Hz.`);
   }
 
   const extra: Record<string, string> = {};

@@ -81,14 +81,25 @@ export class Session {
   constructor(private readonly deps: SessionDeps) {
     this.clock = deps.clock ?? systemClock;
     const { options, engine } = deps;
-    this.input = new AudioInput({
-      encoding: options.encoding,
-      sampleRate: options.sampleRate,
-      channels: options.channels,
-      multichannel: options.multichannel,
-      targetRate: engine.sampleRate,
-      maxChannels: MAX_CHANNELS,
-    });
+    this.input = new AudioInput(
+      {
+        encoding: options.encoding,
+        sampleRate: options.sampleRate,
+        channels: options.channels,
+        multichannel: options.multichannel,
+        targetRate: engine.sampleRate,
+        maxChannels: MAX_CHANNELS,
+      },
+      {
+        // ffmpeg's output arrives on its own schedule; it joins the task chain like a frame would.
+        onDecoded: () => this.enqueue(() => this.transcribe(this.input.take())),
+        onError: (err) =>
+          this.enqueue(async () => {
+            await this.transcribe(this.input.take());
+            throw err;
+          }),
+      },
+    );
     this.armInactivityTimer();
   }
 

@@ -2,6 +2,7 @@
 // socket. Used by `earshot serve`, the tests and the benchmark alike.
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { ffmpegAvailable } from '../audio/ffmpeg-decoder.js';
 import type { Engine } from '../engines/engine.js';
 import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../engines/silero-vad/silero-vad.js';
@@ -30,6 +31,7 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   await Promise.all([engine.load(), vad.load()]);
   log.info({ engine: engine.info, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
 
+  if (!ffmpegAvailable()) log.warn('ffmpeg is not installed: only WAV and raw PCM can be decoded (scripts/install-system-packages.sh installs it)');
   const server = new EarshotServer({ config, engine, vad, log });
   const address = await server.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

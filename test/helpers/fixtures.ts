@@ -74,3 +74,31 @@ export function writeCached(name: string, bytes: Buffer): string {
   writeFileSync(target, bytes);
   return target;
 }
+
+/** Runs `ffmpeg -i in [outputOptions] out` (cached) and returns `out`. */
+export function ffmpeg(input: string, output: string, outputOptions: string[]): string {
+  if (!existsSync(output)) execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, ...outputOptions, output]);
+  return output;
+}
+
+/** The packets of an Ogg stream, in order (page lacing undone). */
+export function oggPackets(bytes: Buffer): Buffer[] {
+  const packets: Buffer[] = [];
+  let pending: Buffer[] = [];
+  for (let at = 0; at + 27 <= bytes.length; ) {
+    if (bytes.toString('latin1', at, at + 4) !== 'OggS') throw new Error(`no Ogg page at ${at}`);
+    const segments = bytes[at + 26];
+    const lacing = bytes.subarray(at + 27, at + 27 + segments);
+    let body = at + 27 + segments;
+    for (const size of lacing) {
+      pending.push(bytes.subarray(body, body + size));
+      body += size;
+      if (size < 255) {
+        packets.push(Buffer.concat(pending));
+        pending = [];
+      }
+    }
+    at = body;
+  }
+  return packets;
+}

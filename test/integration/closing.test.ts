@@ -66,14 +66,16 @@ describe('closing rules (timeouts shortened to 1.5 s)', () => {
 
   test('DATA-0000: bytes that are not audio → 1008 with a reason a person can act on', async () => {
     const cases: Array<[Record<string, string | number>, Buffer, RegExp]> = [
-      [{}, Buffer.from(JSON.stringify({ type: 'KeepAlive' })), /not a WAV header.*encoding=/],
+      [{}, Buffer.from(JSON.stringify({ type: 'KeepAlive' })), /not WAV\/Ogg\/WebM\/FLAC\/MP3\/MP4; raw audio needs encoding= and sample_rate=$/],
       [{}, randomBytes(4096), /^DATA-0000/],
       [LINEAR16, Buffer.concat([Buffer.from('OggS'), randomBytes(2000)]), /Ogg but encoding=linear16/],
-      [{}, Buffer.concat([Buffer.from('fLaC'), randomBytes(2000)]), /FLAC audio is not supported yet/],
+      [{}, Buffer.concat([Buffer.from('fLaC'), randomBytes(2000)]), /could not decode the FLAC stream/],
+      [{ encoding: 'flac', sample_rate: 16000 }, Buffer.concat([Buffer.from('OggS'), randomBytes(2000)]), /encoding=flac was declared but the bytes are Ogg/],
     ];
     for (const [query, bytes, reason] of cases) {
       const c = await connect(listenUrl(server.url, query));
       c.ws.send(bytes);
+      c.send({ type: 'CloseStream' });
       const closed = await c.closed;
       assert.equal(closed.code, 1008);
       assert.match(closed.reason, /^DATA-0000: /);

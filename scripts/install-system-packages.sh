@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Debian packages Earshot uses, installed with apt-get (run as root); does nothing when present.
+#   (always)  ffmpeg: decodes containerized and compressed audio (WebM, Ogg, MP3, FLAC, MP4)
+#   --test    festival with the natural cmu_us_slt_arctic_hts voice, and sox: the tests' real speech
+set -euo pipefail
+need=()
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+if [ "${1:-}" = "--test" ]; then
+  command -v text2wave >/dev/null || need+=(festival)
+  [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
+  command -v sox >/dev/null || need+=(sox)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}"
+fi
