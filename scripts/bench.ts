@@ -1,15 +1,17 @@
-// `npm run bench [-- --streams 1,2,4,8 --quick]`: N concurrent clients stream real speech to a real
+// `npm run bench [-- --streams 1,2,4,8 --quick --formats-only]`: N concurrent clients stream real speech to a real
 // `earshot serve` at real-time pace (interim_results=true) and the figures are printed:
 // server CPU per audio second, end-of-utterance → final latency (p50/p95), time to first interim,
-// peak RSS (process and per stream), word-timing error against festival's own word times, and the
-// largest N that stays real time. Speed targets live here, never in timed tests.
+// peak RSS (process and per stream), word-timing error against festival's own word times, the
+// largest N that stays real time, and the decode cost of every audio format. Speed targets live
+// here, never in timed tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect, listenUrl } from '../test/helpers/client.js';
-import { CACHE, cached, wavData } from '../test/helpers/fixtures.js';
+import { CACHE, cached, ffmpeg, oggPackets, wavData } from '../test/helpers/fixtures.js';
 import { plainWord } from '../src/protocol/transcript-format.js';
+import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
 
 const SENTENCES = [
   'The harbor was quiet before the storm arrived from the west.',
@@ -153,6 +155,47 @@ async function runStream(url: string, p: Passage, startDelayMs: number): Promise
   return { latencies, firstInterim, timingErrors, missedFinals };
 }
 
+/** CPU seconds of this process and of its reaped children (ffmpeg) so far. */
+function cpuSecondsWithChildren(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(stat[11]) + Number(stat[12]) + Number(stat[13]) + Number(stat[14])) / 100;
+}
+
+/** Earshot's decode path alone (decoder, mixing, resampling to 16 kHz), per format, on ~5 minutes of speech. */
+async function decodeCosts(p: Passage): Promise<void> {
+  const source = cached('bench-passage.wav', ...SENTENCES, String(GAP_SECONDS));
+  const long = ffmpeg(source, cached('bench-long.wav', source), ['-filter_complex', 'aloop=loop=9:size=2e9', '-c:a', 'pcm_s16le']);
+  const seconds = p.seconds * 10;
+  const file = (name: string, options: string[]) => readFileSync(ffmpeg(long, cached(name, long, ...options), options));
+  const chunked = (bytes: Buffer, size: number) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+  const formats: Array<[string, { encoding?: RawEncoding; sampleRate?: number }, () => Buffer[]]> = [
+    ['linear16 16 kHz', { encoding: 'linear16', sampleRate: 16000 }, () => chunked(wavData(long), 640)],
+    ['mulaw 8 kHz', { encoding: 'mulaw', sampleRate: 8000 }, () => chunked(file('long.ul', ['-ar', '8000', '-f', 'mulaw']), 160)],
+    ['WAV 48 kHz', {}, () => chunked(file('long48.wav', ['-ar', '48000']), 4096)],
+    ['WebM/Opus 32k', {}, () => chunked(file('long.webm', ['-c:a', 'libopus', '-b:a', '32k']), 1000)],
+    ['Ogg/Opus 32k', {}, () => chunked(file('long.ogg', ['-c:a', 'libopus', '-b:a', '32k']), 4096)],
+    ['raw Opus packets', { encoding: 'opus', sampleRate: 48000 }, () => oggPackets(file('long-p.ogg', ['-c:a', 'libopus', '-b:a', '32k'])).slice(2)],
+    ['Ogg/Vorbis q3', {}, () => chunked(file('long.vorbis.ogg', ['-c:a', 'libvorbis', '-q:a', '3']), 4096)],
+    ['MP3 64k', {}, () => chunked(file('long.mp3', ['-c:a', 'libmp3lame', '-b:a', '64k']), 4096)],
+    ['FLAC', {}, () => chunked(file('long.flac', ['-c:a', 'flac']), 4096)],
+    ['M4A/AAC 64k', {}, () => chunked(file('long.m4a', ['-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart']), 4096)],
+  ];
+  console.log(`decode cost per format (${(seconds / 60).toFixed(1)} min of speech each; decoder + resampling to 16 kHz, in-process and ffmpeg CPU)`);
+  console.log('format            | CPU s per audio hour');
+  console.log('----------------- | --------------------');
+  for (const [name, options, frames] of formats) {
+    const input = new AudioInput({ ...options, channels: 1, multichannel: false, targetRate: RATE, maxChannels: 8 });
+    const pieces = frames();
+    const before = cpuSecondsWithChildren();
+    for (const piece of pieces) await input.push(piece);
+    await input.flush();
+    const cpu = cpuSecondsWithChildren() - before;
+    input.destroy();
+    console.log(`${name.padEnd(17)} | ${((cpu / seconds) * 3600).toFixed(1).padStart(20)}`);
+  }
+  console.log('');
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
@@ -160,6 +203,8 @@ async function main(): Promise<void> {
   const levels = args.includes('--streams') ? streamsArg.split(',').map(Number) : quick ? [1, 4] : [1, 2, 4, 6, 8, 12, 16, 24];
 
   const p = passage();
+  await decodeCosts(p);
+  if (args.includes('--formats-only')) return;
   const port = await freePort();
   const server = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', String(port), '--max-streams', '200'], {
     env: { ...process.env, EARSHOT_LOG_LEVEL: 'warn' },

@@ -183,8 +183,10 @@ export class AudioInput {
       if (container !== expected) throw new AudioFormatError(`encoding=${encoding} was declared but the bytes are ${container ?? 'not'} ${container ? '' : expected}`.trim());
       return this.startFfmpeg(expected, head);
     }
-    const decoder = await OpusPacketDecoder.create(sampleRate!, channels);
-    await this.startFeed({ sampleRate: sampleRate!, channels });
+    // Opus decodes natively at any of its rates: straight to the engine's, with no resampling.
+    const rate = OPUS_RATES.includes(this.options.targetRate) ? this.options.targetRate : 48000;
+    const decoder = await OpusPacketDecoder.create(rate, channels);
+    await this.startFeed({ sampleRate: rate, channels });
     this.stage = { name: 'opus', decoder };
     return this.consume(head);
   }
@@ -193,7 +195,7 @@ export class AudioInput {
     if (container === 'WAV') throw new Error('WAV is decoded in-process');
     let decoder: FfmpegDecoder;
     try {
-      decoder = new FfmpegDecoder(DEMUXER[container], {
+      decoder = new FfmpegDecoder(DEMUXER[container], this.options.targetRate, {
         onData: (bytes) => {
           this.ffmpegOutput = this.ffmpegOutput.then(() => this.readFfmpegOutput(bytes)).catch((err) => this.fail(err));
         },

@@ -1,6 +1,6 @@
 // Compressed and containerized audio (WebM/Ogg Opus and Vorbis, MP3, FLAC, MP4/AAC) is decoded by an
 // ffmpeg child process from Debian's `ffmpeg`, fed through a pipe as frames arrive and answering with
-// a WAV stream of float samples at the source rate and channel count.
+// a WAV stream of float samples at the engine's rate, in the source's channels.
 //
 // Why ffmpeg rather than WASM decoders on npm: one well-kept decoder covers every container the
 // clients send, including WebM (MediaRecorder's), for which npm has no maintained streaming demuxer,
@@ -40,12 +40,13 @@ export class FfmpegDecoder {
   private killed = false;
   private ending = false;
 
-  constructor(demuxer: Demuxer, events: FfmpegDecoderEvents) {
+  /** `outputRate`: ffmpeg resamples (in C, cheaply) to the rate the engine wants. */
+  constructor(demuxer: Demuxer, outputRate: number, events: FfmpegDecoderEvents) {
     if (!ffmpegAvailable()) throw new FfmpegUnavailableError('ffmpeg is not installed on the server (apt-get install ffmpeg)');
     this.child = spawn('ffmpeg', [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
       ...INPUT_OPTIONS, '-f', demuxer, '-i', 'pipe:0',
-      '-map', '0:a:0', '-c:a', 'pcm_f32le', '-f', 'wav', '-flush_packets', '1', 'pipe:1',
+      '-map', '0:a:0', '-ar', String(outputRate), '-c:a', 'pcm_f32le', '-f', 'wav', '-flush_packets', '1', 'pipe:1',
     ]);
     this.child.stdout.on('data', (bytes: Buffer) => events.onData(bytes));
     this.child.stderr.on('data', (d: Buffer) => (this.stderr = (this.stderr + d.toString()).slice(-2000)));

@@ -1,5 +1,8 @@
 // Band-limited sample-rate conversion to the engine's rate with libsamplerate (WASM build), which
-// keeps filter state across chunks so a stream resamples exactly as the whole file would.
+// keeps filter state across chunks so a stream resamples exactly as the whole file would. Its
+// SINC_FASTEST converter (97 dB SNR, 80 % bandwidth: 6.4 kHz of a 16 kHz output, ample for speech)
+// costs half of SINC_MEDIUM (`npm run bench`: 25 vs 52 CPU s per hour of 48 kHz audio), and
+// transcribes as well as sox's resampler in the tests.
 import libsamplerate from '@alexanderolsen/libsamplerate-js';
 
 const { create, ConverterType } = libsamplerate;
@@ -21,7 +24,7 @@ export class Resampler {
 
   static async create(fromRate: number, toRate: number): Promise<Resampler> {
     if (fromRate === toRate) return new Resampler(undefined, 1);
-    const src = await create(1, fromRate, toRate, { converterType: ConverterType.SRC_SINC_MEDIUM_QUALITY });
+    const src = await create(1, fromRate, toRate, { converterType: ConverterType.SRC_SINC_FASTEST });
     return new Resampler(src, toRate / fromRate);
   }
 

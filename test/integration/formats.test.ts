@@ -86,6 +86,23 @@ describe('containers sent with no encoding, detected from their bytes', () => {
   }
 });
 
+test('WebM/Opus bytes really produced by Chromium\'s MediaRecorder, sent as its 250 ms chunks', async () => {
+  const fixture = new URL('../fixtures/mediarecorder-chromium', import.meta.url).pathname;
+  const meta = JSON.parse(readFileSync(`${fixture}.json`, 'utf8')) as { text: string; chunkBytes: number[] };
+  const bytes = readFileSync(`${fixture}.webm`);
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (const size of meta.chunkBytes) {
+    frames.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  const reference = await run({ encoding: 'linear16', sample_rate: 16000 }, chunks(wavData(speechWav(meta.text)), 640));
+  const recorded = await run({}, frames);
+  const got = transcriptOf(recorded.messages);
+  assert.ok(wer(meta.text, got) <= wer(meta.text, transcriptOf(reference.messages)) + WER_MARGIN, `"${got}" vs linear16 "${transcriptOf(reference.messages)}"`);
+  assert.ok(wer(meta.text, got) <= 0.15, got);
+});
+
 describe('compressed raw encodings', () => {
   test('encoding=opus: one raw Opus packet per frame, 48 kHz', async () => {
     const packets = oggPackets(readFileSync(encoded('p.opus.ogg', ['-c:a', 'libopus', '-b:a', '32k', '-frame_duration', '20']))).slice(2);
