@@ -131,6 +131,34 @@ describe('compressed raw encodings', () => {
   });
 });
 
+describe('raw PCM encodings at the rates voice-agent frameworks and telephony send, in 20 ms frames', () => {
+  const cases: Array<[Record<string, string | number>, string[]]> = [
+    [{ encoding: 'linear16', sample_rate: 24000 }, ['-ar', '24000', '-f', 's16le']],
+    [{ encoding: 'linear16', sample_rate: 48000 }, ['-ar', '48000', '-f', 's16le']],
+    [{ encoding: 'linear32', sample_rate: 48000 }, ['-ar', '48000', '-f', 'f32le']],
+  ];
+  for (const [query, options] of cases) {
+    test(`${query.encoding} at ${query.sample_rate} Hz`, async () => {
+      const bytes = readFileSync(encoded(`raw-${query.encoding}-${query.sample_rate}.raw`, options));
+      const perFrame = (Number(query.sample_rate) / 50) * (query.encoding === 'linear32' ? 4 : 2);
+      const got = transcriptOf((await run(query, chunks(bytes, perFrame))).messages);
+      assert.ok(wer(TEXT, got) <= baseline + WER_MARGIN, `WER ${wer(TEXT, got).toFixed(3)} vs ${baseline.toFixed(3)}: ${got}`);
+    });
+  }
+
+  // The telephone band itself costs words (see streaming.test.ts); what the G.711 codecs may not add
+  // is more loss than the same 8 kHz audio sent as linear16.
+  test('mulaw and alaw at 8 kHz lose no more than 8 kHz linear16', async () => {
+    const narrow = readFileSync(encoded('raw-linear16-8000.raw', ['-ar', '8000', '-f', 's16le']));
+    const reference = wer(TEXT, transcriptOf((await run({ encoding: 'linear16', sample_rate: 8000 }, chunks(narrow, 320))).messages));
+    for (const codec of ['mulaw', 'alaw']) {
+      const bytes = readFileSync(encoded(`raw-${codec}-8000.raw`, ['-ar', '8000', '-f', codec]));
+      const got = transcriptOf((await run({ encoding: codec, sample_rate: 8000 }, chunks(bytes, 160))).messages);
+      assert.ok(wer(TEXT, got) <= reference + WER_MARGIN, `${codec}: WER ${wer(TEXT, got).toFixed(3)} vs 8 kHz linear16 ${reference.toFixed(3)}: ${got}`);
+    }
+  });
+});
+
 describe('sample rates and channel counts', () => {
   test('8 channels at 48 kHz: mixed to one transcript, or eight with multichannel=true', async () => {
     const text = 'Every channel carries the same short sentence.';
