@@ -9,18 +9,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { connect, listenUrl } from '../test/helpers/client.js';
-import { CACHE, cached, ffmpeg, oggPackets, wavData } from '../test/helpers/fixtures.js';
+import { CACHE, cached, ffmpeg, oggPackets, PASSAGE, wavData } from '../test/helpers/fixtures.js';
 import { plainWord } from '../src/protocol/transcript-format.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
 
-const SENTENCES = [
-  'The harbor was quiet before the storm arrived from the west.',
-  'Fishermen tied their boats twice and carried the nets inside.',
-  'By evening the wind had torn the old sign from the bakery.',
-  'Nobody was hurt, and the town cleaned the streets the next morning.',
-  'The mayor thanked the volunteers who worked through the night.',
-  'Next year the council will build a stronger wall along the pier.',
-];
+const SENTENCES = PASSAGE;
 const GAP_SECONDS = 1.0;
 const RATE = 16000;
 const CHUNK_MS = 50;

@@ -11,6 +11,16 @@ import { fileURLToPath } from 'node:url';
 export const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
 mkdirSync(CACHE, { recursive: true });
 
+/** A passage of separate utterances for festival to speak: the tests' and the benchmark's test speech. */
+export const PASSAGE = [
+  'The harbor was quiet before the storm arrived from the west.',
+  'Fishermen tied their boats twice and carried the nets inside.',
+  'By evening the wind had torn the old sign from the bakery.',
+  'Nobody was hurt, and the town cleaned the streets the next morning.',
+  'The mayor thanked the volunteers who worked through the night.',
+  'Next year the council will build a stronger wall along the pier.',
+];
+
 export const JFK_TEXT = 'And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country.';
 
 export function jfkWav(): string {

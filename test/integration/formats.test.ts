@@ -5,17 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { connect, listenUrl, transcriptOf, type Connection } from '../helpers/client.js';
-import { cached, ffmpeg, joinWithSilence, oggPackets, speechWav, wavData } from '../helpers/fixtures.js';
+import { cached, ffmpeg, joinWithSilence, oggPackets, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 
-const SENTENCES = [
-  'The harbor was quiet before the storm arrived from the west.',
-  'Fishermen tied their boats twice and carried the nets inside.',
-  'By evening the wind had torn the old sign from the bakery.',
-  'Nobody was hurt, and the town cleaned the streets the next morning.',
-  'The mayor thanked the volunteers who worked through the night.',
-];
+const SENTENCES = PASSAGE.slice(0, 5);
 const TEXT = SENTENCES.join(' ');
 const WER_MARGIN = 0.02;
 

@@ -5,19 +5,14 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ChannelTranscriber, type WindowResult } from '../../src/streaming/channel-transcriber.js';
 import { connect, finals, listenUrl } from '../helpers/client.js';
-import { JFK_TEXT, jfkWav, joinWithSilence, speechWav, wavData } from '../helpers/fixtures.js';
+import { JFK_TEXT, jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 import { plainWord } from '../../src/protocol/transcript-format.js';
 import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
 import { defaultConfig } from '../../src/server/config.js';
 
-const SENTENCES = [
-  'The harbor was quiet before the storm arrived from the west.',
-  'Fishermen tied their boats twice and carried the nets inside.',
-  'By evening the wind had torn the old sign from the bakery.',
-  'Nobody was hurt, and the town cleaned the streets the next morning.',
-];
+const SENTENCES = PASSAGE.slice(0, 4);
 
 let server: TestServer;
 let vad: SileroVad;
