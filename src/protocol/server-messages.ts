@@ -49,7 +49,13 @@ export interface SpeechStartedMessage {
   timestamp: number;
 }
 
-export type ServerMessage = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage;
+export interface UtteranceEndMessage {
+  type: 'UtteranceEnd';
+  channel: [number, number];
+  last_word_end: number;
+}
+
+export type ServerMessage = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage | UtteranceEndMessage;
 
 
 function withExtra<T extends object>(msg: T, extra: Record<string, string>): T & { extra?: Record<string, string> } {
@@ -108,6 +114,10 @@ export function metadataMessage(m: MetadataInput): MetadataMessage {
 
 export function speechStartedMessage(channel: [number, number], timestamp: number): SpeechStartedMessage {
   return { type: 'SpeechStarted', channel, timestamp: seconds(timestamp) };
+}
+
+export function utteranceEndMessage(channel: [number, number], lastWordEnd: number): UtteranceEndMessage {
+  return { type: 'UtteranceEnd', channel, last_word_end: seconds(lastWordEnd) };
 }
 
 export function schemaErrorMessage(description: string, original: string): ErrorMessage {

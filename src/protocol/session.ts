@@ -17,7 +17,7 @@ import { ChannelTranscriber, type WindowResult } from '../streaming/channel-tran
 import { parseTextFrame } from './client-messages.js';
 import { closeReason, failures, StreamError, type StreamFailureCode } from './failure-codes.js';
 import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
-import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, type ServerMessage } from './server-messages.js';
+import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage, type ServerMessage } from './server-messages.js';
 
 export type SessionState = 'streaming' | 'finalizing' | 'closed';
 
@@ -196,12 +196,15 @@ export class Session {
       interimResults: options.interimResults,
       endSilenceSeconds: endpointMs / 1000,
       speechFinalOnEndpoint: options.endpointingMs !== false,
+      // Deepgram sends UtteranceEnd only with interim results on.
+      utteranceEndSeconds: options.interimResults && options.utteranceEndMs !== undefined ? options.utteranceEndMs / 1000 : undefined,
       onResult: (window: WindowResult) => {
         this.send(resultsMessage({ channel: index, window, punctuate: options.punctuate }, this.deps.requestId, engine.info, options.extra));
       },
       onSpeechStarted: (timestamp) => {
         if (options.vadEvents) this.send(speechStartedMessage(index, timestamp));
       },
+      onUtteranceEnd: (lastWordEnd) => this.send(utteranceEndMessage(index, lastWordEnd)),
       onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
     });
   }

@@ -36,8 +36,12 @@ export interface ChannelTranscriberOptions {
   endSilenceSeconds: number;
   /** Whether a segment ended by silence is an utterance end (`speech_final`). */
   speechFinalOnEndpoint: boolean;
+  /** Audio-clock gap after the last word that ends an utterance (`UtteranceEnd`), if wanted. */
+  utteranceEndSeconds?: number;
   onResult: (result: WindowResult) => void;
   onSpeechStarted: (seconds: number) => void;
+  /** The gap after the last word reached `utteranceEndSeconds`; told once per utterance. */
+  onUtteranceEnd: (lastWordEnd: number) => void;
   onError: (error: Error) => void;
 }
 
@@ -64,6 +68,11 @@ export class ChannelTranscriber {
   private interimInFlight = false;
   private lastInterimEnd = 0;
   private closed = false;
+  /** End of the latest word sent in any Results, and whether its UtteranceEnd went out. */
+  private lastWordEnd?: number;
+  private utteranceEnded = true;
+  /** Where the open speech segment's speech began (audio clock, seconds). */
+  private speechOnset = 0;
 
   constructor(private readonly options: ChannelTranscriberOptions) {
     this.rate = options.engine.sampleRate;
@@ -88,11 +97,13 @@ export class ChannelTranscriber {
       for (const event of this.segmenter.push(this.vadFrames++, p)) {
         if (event.type === 'speech-start') {
           this.lastInterimEnd = event.at;
+          this.speechOnset = event.onset / this.rate;
           this.options.onSpeechStarted(event.onset / this.rate);
         } else this.issueFinal(event.segment, false);
       }
     }
     this.maybeInterim();
+    this.maybeUtteranceEnd();
     const vadPosition = this.vadFrames * this.options.vadFrameSamples;
     const keepFrom = this.segmenter.speaking ? this.segmenter.openSegmentStart : vadPosition - Math.round(PREROLL_SECONDS * this.rate);
     this.buffer.dropBefore(keepFrom);
@@ -131,6 +142,7 @@ export class ChannelTranscriber {
       } finally {
         this.finalsEmitted++;
       }
+      this.maybeUtteranceEnd();
     });
   }
 
@@ -178,7 +190,35 @@ export class ChannelTranscriber {
   }
 
   private emit(result: WindowResult): void {
-    if (!this.closed) this.options.onResult(result);
+    if (this.closed) return;
+    // Words that start a gap's length after the last one: the utterance before them has ended.
+    const start = result.words[0]?.start;
+    if (start !== undefined) this.endUtteranceIfSilentUntil(start);
+    this.options.onResult(result);
+    const end = result.words.at(-1)?.end;
+    if (end !== undefined && end > (this.lastWordEnd ?? -1)) {
+      this.lastWordEnd = end;
+      this.utteranceEnded = false;
+    }
+    this.maybeUtteranceEnd();
+  }
+
+  /**
+   * Deepgram's UtteranceEnd: judged on the audio clock from word timings. Not while a final is still
+   * being decoded, since it may yet carry a later word.
+   */
+  private maybeUtteranceEnd(): void {
+    if (this.finalsEmitted !== this.finalsIssued) return;
+    // Silence after the last word lasts until speech resumes, or until now.
+    this.endUtteranceIfSilentUntil(this.segmenter.speaking ? this.speechOnset : (this.vadFrames * this.options.vadFrameSamples) / this.rate);
+  }
+
+  private endUtteranceIfSilentUntil(silenceEnd: number): void {
+    const gap = this.options.utteranceEndSeconds;
+    if (gap === undefined || this.utteranceEnded || this.lastWordEnd === undefined) return;
+    if (silenceEnd - this.lastWordEnd < gap) return;
+    this.utteranceEnded = true;
+    this.options.onUtteranceEnd(this.lastWordEnd);
   }
 
   private fail(err: unknown): void {

@@ -39,6 +39,7 @@ async function offlineSegments(pcm: Buffer): Promise<string[]> {
     speechFinalOnEndpoint: true,
     onResult: (r) => results.push(r),
     onSpeechStarted: () => {},
+    onUtteranceEnd: () => {},
     onError: (e) => assert.fail(e),
   });
   await transcriber.push(samples);
