@@ -98,15 +98,19 @@ export class ChannelTranscriber {
         if (event.type === 'speech-start') {
           this.lastInterimEnd = event.at;
           this.speechOnset = event.onset / this.rate;
-          this.options.onSpeechStarted(event.onset / this.rate);
+          this.options.onSpeechStarted(this.speechOnset);
         } else this.issueFinal(event.segment, false);
       }
     }
     this.maybeInterim();
     this.maybeUtteranceEnd();
-    const vadPosition = this.vadFrames * this.options.vadFrameSamples;
-    const keepFrom = this.segmenter.speaking ? this.segmenter.openSegmentStart : vadPosition - Math.round(PREROLL_SECONDS * this.rate);
+    const keepFrom = this.segmenter.speaking ? this.segmenter.openSegmentStart : this.vadEnd - Math.round(PREROLL_SECONDS * this.rate);
     this.buffer.dropBefore(keepFrom);
+  }
+
+  /** One past the last sample the VAD has judged. */
+  private get vadEnd(): number {
+    return this.vadFrames * this.options.vadFrameSamples;
   }
 
   /** Finalizes everything received so far; resolves once its Results have been handed out. */
@@ -149,7 +153,7 @@ export class ChannelTranscriber {
   private maybeInterim(): void {
     if (!this.options.interimResults || !this.segmenter.speaking || this.interimInFlight) return;
     const start = this.segmenter.openSegmentStart;
-    const end = this.vadFrames * this.options.vadFrameSamples;
+    const end = this.vadEnd;
     const load = this.options.engine.stats();
     const expectedDecode = load.costPerAudioSecond * ((end - start) / this.rate) * Math.max(1, (load.busy + load.queued) / load.workers);
     const interval = Math.max(MIN_INTERIM_SECONDS, INTERIM_COST_FACTOR * expectedDecode);
@@ -210,7 +214,7 @@ export class ChannelTranscriber {
   private maybeUtteranceEnd(): void {
     if (this.finalsEmitted !== this.finalsIssued) return;
     // Silence after the last word lasts until speech resumes, or until now.
-    this.endUtteranceIfSilentUntil(this.segmenter.speaking ? this.speechOnset : (this.vadFrames * this.options.vadFrameSamples) / this.rate);
+    this.endUtteranceIfSilentUntil(this.segmenter.speaking ? this.speechOnset : this.vadEnd / this.rate);
   }
 
   private endUtteranceIfSilentUntil(silenceEnd: number): void {
