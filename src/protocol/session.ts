@@ -47,8 +47,6 @@ export interface SessionPolicy {
   inactivityTimeoutMs: number;
   /** Let text frames (KeepAlive) keep a stream alive before its first audio (the seed's rule says no). */
   keepAliveBeforeAudio: boolean;
-  /** Shortest trailing silence the VAD can act on; `endpointing` below it is raised to it. */
-  minEndpointMs: number;
   /** Segment gap used when the client disables endpointing. */
   unendpointedGapMs: number;
 }
@@ -188,7 +186,9 @@ export class Session {
   private createTranscriber(channel: number, channels: number): ChannelTranscriber {
     const { options, policy, engine, vad } = this.deps;
     const index: [number, number] = [channel, channels];
-    const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : Math.max(options.endpointingMs, policy.minEndpointMs);
+    // `endpointing` is honoured as sent (to the VAD's 32 ms frame): short segments keep their accuracy
+    // by being decoded with the speech before them as context (ChannelTranscriber).
+    const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : options.endpointingMs;
     return new ChannelTranscriber({
       engine,
       vad: vad.createStream(),

@@ -15,7 +15,6 @@ export interface ServerConfig {
   decodeWorkers: number;
   /** A decode slower than this is an engine stall (NET-0000). */
   decodeTimeoutMs: number;
-  minEndpointMs: number;
   /** Segment gap when a client sends endpointing=false (finals then follow this internal chunking). */
   unendpointedGapMs: number;
   /** On SIGTERM, how long open streams may run before they are finalized and closed. */
@@ -33,9 +32,6 @@ export const defaultConfig: ServerConfig = {
   keepAliveBeforeAudio: false,
   decodeWorkers: availableParallelism(),
   decodeTimeoutMs: 30_000,
-  // Moonshine-tiny returns nothing for a lone short word, so pauses inside a phrase ("ask … not")
-  // must not cut it: below ~500 ms they do (measured on jfk.wav). Issue 4 decouples speech_final from it.
-  minEndpointMs: 500,
   unendpointedGapMs: 800,
   drainGraceMs: 30_000,
   maxFrameBytes: 8 * 1024 * 1024,

@@ -125,7 +125,6 @@ export class EarshotServer {
       policy: {
         inactivityTimeoutMs: config.inactivityTimeoutMs,
         keepAliveBeforeAudio: config.keepAliveBeforeAudio,
-        minEndpointMs: config.minEndpointMs,
         unendpointedGapMs: config.unendpointedGapMs,
       },
       transport: {

@@ -10,6 +10,8 @@ export interface SegmenterConfig {
   onsetThreshold: number;
   /** Below this, a frame inside speech counts as silence (hysteresis). */
   offsetThreshold: number;
+  /** How late the probability falls after speech ends: silence is counted from this far before that frame. */
+  offsetLagSamples: number;
   /** Trailing silence that ends a segment. */
   endSilenceSamples: number;
   /** Audio kept before the detected onset, so first syllables are not clipped. */
@@ -78,7 +80,7 @@ export class Segmenter {
       events.push({ type: 'speech-start', at: this.segmentStart, onset: frameStart });
     }
     this.probabilities.push(probability);
-    if (probability < offsetThreshold) this.silenceStart ??= frameStart;
+    if (probability < offsetThreshold) this.silenceStart ??= Math.max(this.segmentStart, frameStart - this.config.offsetLagSamples);
     else this.silenceStart = undefined;
 
     if (this.silenceStart !== undefined && frameEnd - this.silenceStart >= endSilenceSamples) {

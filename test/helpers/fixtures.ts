@@ -50,6 +50,22 @@ export function speechWav(text: string, rate = 16000): string {
   return sox(raw, target, ['-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer']);
 }
 
+/** Festival speech of `text` with its leading and trailing silence cut off (below 0.2 % of full scale; festival's floor is under 0.1 %). */
+export function trimmedSpeechWav(text: string): string {
+  return sox(speechWav(text), cached('trimmed.wav', text), [], ['silence', '1', '0.005', '0.2%', 'reverse', 'silence', '1', '0.005', '0.2%', 'reverse']);
+}
+
+/** Where speech begins and ends in 16 kHz 16-bit PCM, in seconds: the first and last 10 ms frames whose peak passes 0.5 % of full scale (festival's noise floor is under 0.1 %). */
+export function speechBounds(pcm: Buffer): { start: number; end: number } {
+  const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
+  const loud: number[] = [];
+  for (let f = 0; f * 160 < samples.length; f++) {
+    if (samples.subarray(f * 160, (f + 1) * 160).some((v) => Math.abs(v) > 0.005 * 32768)) loud.push(f);
+  }
+  if (loud.length === 0) throw new Error('no speech in the audio');
+  return { start: loud[0] * 0.01, end: Math.min(samples.length / 16000, (loud[loud.length - 1] + 1) * 0.01) };
+}
+
 /** Runs `sox in [outputOptions] out` (cached by arguments) and returns `out`. No dither (-D), so fixtures are the same on every machine. */
 export function sox(input: string, output: string, outputOptions: string[], effects: string[] = []): string {
   if (!existsSync(output)) execFileSync('sox', ['-D', input, ...outputOptions, output, ...effects]);
@@ -61,13 +77,13 @@ export function cached(name: string, ...parts: string[]): string {
   return join(CACHE, `${key(...parts)}-${name}`);
 }
 
-/** Joins WAV files (same format) with `gapSeconds` of silence between them. */
-export function joinWithSilence(files: string[], gapSeconds: number, rate = 16000): string {
-  const target = cached('joined.wav', ...files, String(gapSeconds), String(rate));
+/** Joins 16 kHz WAV files with `gapSeconds` of silence between them (and after the last, if `trailing`). */
+export function joinWithSilence(files: string[], gapSeconds: number, { trailing = false } = {}): string {
+  const target = cached('joined.wav', ...files, String(gapSeconds), String(trailing));
   if (existsSync(target)) return target;
-  const gap = join(CACHE, `silence-${gapSeconds}-${rate}.wav`);
-  if (!existsSync(gap)) execFileSync('sox', ['-D', '-n', '-r', String(rate), '-c', '1', '-b', '16', gap, 'trim', '0', String(gapSeconds)]);
-  const parts = files.flatMap((f, i) => (i === 0 ? [f] : [gap, f]));
+  const gap = join(CACHE, `silence-${gapSeconds}.wav`);
+  if (!existsSync(gap)) execFileSync('sox', ['-D', '-n', '-r', '16000', '-c', '1', '-b', '16', gap, 'trim', '0', String(gapSeconds)]);
+  const parts = files.flatMap((f, i) => (i === 0 ? [f] : [gap, f])).concat(trailing ? [gap] : []);
   execFileSync('sox', ['-D', ...parts, target]);
   return target;
 }

@@ -10,7 +10,7 @@ import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 import { plainWord } from '../../src/protocol/transcript-format.js';
 import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
-import { defaultConfig } from '../../src/server/config.js';
+import { DEFAULT_ENDPOINTING_MS } from '../../src/protocol/listen-options.js';
 
 const SENTENCES = PASSAGE.slice(0, 4);
 
@@ -35,7 +35,7 @@ async function offlineSegments(pcm: Buffer): Promise<string[]> {
     vad: vad.createStream(),
     vadFrameSamples: vad.frameSamples,
     interimResults: false,
-    endSilenceSeconds: defaultConfig.minEndpointMs / 1000,
+    endSilenceSeconds: DEFAULT_ENDPOINTING_MS / 1000,
     speechFinalOnEndpoint: true,
     onResult: (r) => results.push(r),
     onSpeechStarted: () => {},

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { connect, listenUrl } from '../helpers/client.js';
-import { cached, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
+import { cached, joinWithSilence, PASSAGE, speechBounds, speechWav, wavData } from '../helpers/fixtures.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const QUERY = { encoding: 'linear16', sample_rate: 16000, vad_events: true, interim_results: true };
@@ -26,20 +26,10 @@ async function stream(pcm: Buffer) {
   return c.messages;
 }
 
-/** Where speech begins: the first 10 ms frame whose peak passes 2 % of full scale. */
-function trueOnset(pcm: Buffer): number {
-  const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
-  for (let f = 0; f * 160 < samples.length; f++) {
-    const frame = samples.subarray(f * 160, (f + 1) * 160);
-    if (frame.some((v) => Math.abs(v) > 0.02 * 32768)) return f * 0.01;
-  }
-  throw new Error('no speech in the audio');
-}
-
 test('SpeechStarted within 100 ms of the true onset, each utterance, before its first interim', async () => {
   const lead = synth('lead-1.5.wav', 'trim', '0', '1.5');
   const pcm = wavData(joinWithSilence([lead, speechWav(PASSAGE[0]), speechWav(PASSAGE[1])], 0));
-  const onset = trueOnset(pcm);
+  const onset = speechBounds(pcm).start;
   const messages = await stream(pcm);
   const started = messages.filter((m) => m.type === 'SpeechStarted');
   assert.ok(started.length >= 1);

@@ -7,6 +7,7 @@ const config = {
   frameSamples: F,
   onsetThreshold: 0.5,
   offsetThreshold: 0.35,
+  offsetLagSamples: F,
   endSilenceSamples: 10 * F,
   prerollSamples: 3 * F,
   postrollSamples: 2 * F,
@@ -25,11 +26,13 @@ test('speech then enough silence: one endpoint segment with pre-roll and post-ro
   const probs = [...Array(20).fill(0.1), ...Array(30).fill(0.9), ...Array(12).fill(0.05)];
   const { events } = run(probs);
   assert.deepEqual(events[0], { type: 'speech-start', at: 17 * F, onset: 20 * F });
-  assert.deepEqual(segments(events), [{ windowStart: 0, audioStart: 17 * F, audioEnd: 52 * F, windowEnd: 60 * F, reason: 'endpoint' }]);
+  // Silence counts from frame 49 (one frame of VAD lag before the first silent frame, 50).
+  assert.deepEqual(segments(events), [{ windowStart: 0, audioStart: 17 * F, audioEnd: 51 * F, windowEnd: 59 * F, reason: 'endpoint' }]);
 });
 
 test('a pause shorter than the endpoint does not cut; hysteresis keeps 0.4 inside speech', () => {
-  const probs = [...Array(10).fill(0.9), ...Array(9).fill(0.1), ...Array(10).fill(0.4), ...Array(10).fill(0.9)];
+  // 8 silent frames plus one of lag: 9 < 10.
+  const probs = [...Array(10).fill(0.9), ...Array(8).fill(0.1), ...Array(10).fill(0.4), ...Array(10).fill(0.9)];
   const { events, segmenter } = run(probs);
   assert.equal(segments(events).length, 0);
   assert.equal(segmenter.speaking, true);
@@ -56,7 +59,7 @@ test('pre-roll never reaches back into the previous final window', () => {
   const probs = [...Array(10).fill(0.9), ...Array(10).fill(0.1), 0.1, 0.9, ...Array(11).fill(0.1)];
   const { events } = run(probs);
   const [first, second] = segments(events);
-  assert.equal(first.windowEnd, 20 * F);
-  assert.equal(second.audioStart, 20 * F, 'onset at frame 21 minus 3 frames of pre-roll is clamped to the window start');
-  assert.equal(second.windowStart, 20 * F);
+  assert.equal(first.windowEnd, 19 * F);
+  assert.equal(second.audioStart, 19 * F, 'onset at frame 21 minus 3 frames of pre-roll is clamped to the window start');
+  assert.equal(second.windowStart, 19 * F);
 });

@@ -7,7 +7,6 @@ import { MoonshineEngine } from '../../src/engines/moonshine/moonshine-engine.js
 import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
 import { parseListenOptions } from '../../src/protocol/listen-options.js';
 import { Session, type Clock } from '../../src/protocol/session.js';
-import { defaultConfig } from '../../src/server/config.js';
 
 class FakeClock implements Clock {
   now = 0;
@@ -55,7 +54,7 @@ function session(keepAliveBeforeAudio = false) {
     engine,
     vad,
     log: pino({ level: 'silent' }),
-    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, minEndpointMs: defaultConfig.minEndpointMs, unendpointedGapMs: 800 },
+    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800 },
     transport: { send: (t) => sent.push(JSON.parse(t)), close: (code, reason) => (closed = { code, reason }) },
     clock,
   });
