@@ -1,5 +1,7 @@
 // The one table of everything that can go wrong on /v1/listen. The server answers with it, the
-// logs name its codes, and the CLI explains them with its `fix` text: nothing else invents errors.
+// logs and the request log name its codes, and the CLI explains them with its `fix` text: nothing
+// else invents errors. `failures` end a handshake or a stream; `mistakes` are what a client did
+// wrong, diagnosed while the stream ran (some also caused a failure).
 
 export interface HandshakeFailure {
   kind: 'http';
@@ -40,6 +42,13 @@ export const failures = {
     errCode: 'NOT_FOUND',
     message: 'No such endpoint.',
     fix: 'Live transcription is at /v1/listen (a WebSocket upgrade).',
+  },
+  REQUEST_NOT_FOUND: {
+    kind: 'http',
+    status: 404,
+    errCode: 'NOT_FOUND',
+    message: 'No request with that id is in the request log.',
+    fix: 'Check the id (the dg-request-id header of the response); records older than the retention period (--request-log-days) are deleted.',
   },
   METHOD_NOT_ALLOWED: {
     kind: 'http',
@@ -88,6 +97,73 @@ export const failures = {
     fix: 'Send audio within 10 s of opening (KeepAlive alone does not count before the first audio), then audio or KeepAlive at least every 10 s; end with {"type":"CloseStream"}.',
   },
 } as const satisfies Record<string, HandshakeFailure | StreamFailure>;
+
+export interface ClientMistake {
+  /** What happened, in plain words. */
+  title: string;
+  fix: string;
+}
+
+export const mistakes = {
+  'empty-binary-frame': {
+    title: 'An empty binary frame was sent; it ends the stream (it is the legacy CloseStream).',
+    fix: 'Check the length of each audio chunk and never send a zero-length one; end the stream with {"type":"CloseStream"}.',
+  },
+  'keepalive-only': {
+    title: 'The connection sent KeepAlive messages but never any audio.',
+    fix: 'KeepAlive keeps a stream open between bursts of audio, not before the first: send audio (silence is fine) within 10 s of opening.',
+  },
+  'no-audio': {
+    title: 'No audio arrived within the timeout after opening.',
+    fix: 'Start sending audio as soon as the connection opens (silence is fine), or open the connection only when audio is ready.',
+  },
+  idle: {
+    title: 'The client stopped sending audio and KeepAlive for longer than the timeout.',
+    fix: 'Send audio continuously, or a {"type":"KeepAlive"} text message every few seconds while paused; end with {"type":"CloseStream"}.',
+  },
+  'audio-starvation': {
+    title: 'Audio arrived slower than real time, so results lag behind the speaker.',
+    fix: 'Send audio as it is captured, continuously (including silence); a stalled capture loop, a slow network or an encoder buffering too long starves the stream.',
+  },
+  'frames-too-small': {
+    title: 'Audio frames are far too small; per-frame overhead dominates.',
+    fix: 'Send 20-100 ms of audio per binary frame (e.g. 640-3200 bytes of 16 kHz linear16 mono).',
+  },
+  'frames-too-large': {
+    title: 'Audio frames are far too large; results wait for each whole frame.',
+    fix: 'Send 20-100 ms of audio per binary frame; large bursts add their own length to every latency.',
+  },
+  'container-with-raw-encoding': {
+    title: 'Containerized audio was sent with a raw encoding= (and sample_rate=) declared.',
+    fix: 'For WAV, Ogg, WebM, MP3, FLAC or M4A, omit encoding and sample_rate: the container describes itself. Declare them only for headerless (raw) audio.',
+  },
+  'sample-rate-mismatch': {
+    title: 'The declared sample_rate does not match the audio.',
+    fix: 'Declare the rate the audio was captured or resampled at (browsers usually capture at 48000 Hz), or resample to the declared rate before sending.',
+  },
+  'channels-mismatch': {
+    title: 'The declared channels does not match the audio.',
+    fix: 'Declare the number of interleaved channels the audio really has (channels=1 for mono).',
+  },
+  'closed-without-closestream': {
+    title: 'The client closed the connection without sending CloseStream; audio after the last final was never transcribed.',
+    fix: 'Send {"type":"CloseStream"} when done and wait for the Metadata message and the server\'s close before closing.',
+  },
+  'json-as-binary': {
+    title: 'A control message (JSON) was sent as a binary frame.',
+    fix: 'Send KeepAlive, Finalize and CloseStream as text frames; only audio goes in binary frames. A binary frame is read as audio (as Deepgram does), so the message had no effect.',
+  },
+  'audio-as-text': {
+    title: 'Audio bytes were sent as a text frame.',
+    fix: 'Send audio as binary frames (ws.send(buffer) with a Buffer/ArrayBuffer, not a string).',
+  },
+  'malformed-text-message': {
+    title: 'A text message was not a KeepAlive, Finalize or CloseStream message.',
+    fix: 'Send exactly {"type":"KeepAlive"}, {"type":"Finalize"} or {"type":"CloseStream"} as text frames.',
+  },
+} as const satisfies Record<string, ClientMistake>;
+
+export type MistakeCode = keyof typeof mistakes;
 
 export type FailureCode = keyof typeof failures;
 export type HandshakeFailureCode = { [K in FailureCode]: (typeof failures)[K] extends HandshakeFailure ? K : never }[FailureCode];

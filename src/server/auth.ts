@@ -2,7 +2,7 @@
 // header with the Token or Bearer scheme (any case: the seed's own sample sends "token KEY"), or,
 // from browsers that cannot set headers, the subprotocol pair ["token", KEY] / ["bearer", TOKEN].
 import type { IncomingMessage } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { HandshakeError } from '../protocol/failure-codes.js';
 
 const SCHEMES = ['token', 'bearer'];
@@ -40,6 +40,11 @@ function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** A key's fingerprint for logs and the request log: tells keys apart without revealing them. */
+export function keyId(secret: string): string {
+  return `key-${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
 }
 
 /** Throws 401 unless auth is off (no keys) or the credential matches a key, whatever its scheme. */

@@ -1,6 +1,7 @@
 // Everything `earshot serve` can be told, with its defaults. One object, read by the server and
 // printed by the CLI, so a setting has one name everywhere.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
+import { join } from 'node:path';
 
 export interface ServerConfig {
   host: string;
@@ -21,7 +22,15 @@ export interface ServerConfig {
   drainGraceMs: number;
   /** Largest WebSocket message accepted (1009 beyond). */
   maxFrameBytes: number;
+  /** SQLite file of the request log; ':memory:' keeps it in the process only. */
+  requestLogPath: string;
+  /** Request log records older than this many days are deleted. */
+  requestLogDays: number;
 }
+
+/** Where the request log lives unless told: EARSHOT_REQUEST_LOG, else the user's state folder. */
+export const defaultRequestLogPath =
+  process.env.EARSHOT_REQUEST_LOG ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'earshot', 'requests.db');
 
 export const defaultConfig: ServerConfig = {
   host: '127.0.0.1',
@@ -35,6 +44,8 @@ export const defaultConfig: ServerConfig = {
   unendpointedGapMs: 800,
   drainGraceMs: 30_000,
   maxFrameBytes: 8 * 1024 * 1024,
+  requestLogPath: defaultRequestLogPath,
+  requestLogDays: 30,
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -2,6 +2,9 @@
 // these steps in order, and the first that refuses answers with its status, `dg-error` and JSON body:
 //
 //   route → draining? → stream limit → auth → query options → 101 upgrade → Session
+//
+// Each attempt on /v1/listen, refused or upgraded, is written to the request log under its id: at
+// the refusal, or at the upgrade and again when the stream closes.
 import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,13 +15,17 @@ import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
 import { Session } from '../protocol/session.js';
-import { authenticate, selectProtocol } from './auth.js';
+import type { RequestLog } from '../requests/request-log.js';
+import type { RequestRecord } from '../requests/request-record.js';
+import { authenticate, keyId, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 
 const LISTEN_PATH = /(^|\/)v1\/listen\/?$/;
+const REQUESTS_PATH = /^\/v1\/requests(?:\/([^/]+))?\/?$/;
+const MAX_LISTED = 1000;
 
 interface AcceptedHandshake {
-  requestId: string;
+  record: RequestRecord;
   options: ListenOptions;
 }
 
@@ -27,6 +34,7 @@ export interface EarshotServerDeps {
   engine: Engine;
   vad: VoiceActivityDetector;
   log: Logger;
+  requests: RequestLog;
 }
 
 export class EarshotServer {
@@ -38,7 +46,8 @@ export class EarshotServer {
 
   constructor(private readonly deps: EarshotServerDeps) {
     const { config } = deps;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, handleProtocols: selectProtocol });
+    // UTF-8 is checked by the session, so audio sent in a text frame is diagnosed instead of ending in 1007.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, handleProtocols: selectProtocol, skipUTF8Validation: true });
     this.wss.on('headers', (headers, req) => headers.push(`dg-request-id: ${this.requestIds.get(req)}`));
     this.http = createServer((req, res) => this.onRequest(req, res));
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
@@ -78,27 +87,82 @@ export class EarshotServer {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const requestId = randomUUID();
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const url = new URL(req.url ?? '/', 'http://x');
+    const path = url.pathname;
     if (path === '/healthz') return this.reply(res, requestId, 200, { status: 'ok', streams: this.sessions.size });
+    const requests = REQUESTS_PATH.exec(path);
+    if (requests && req.method === 'GET') return this.showRequests(req, res, requestId, requests[1], url.searchParams);
     if (LISTEN_PATH.test(path)) {
-      return this.refuse(res, requestId, new HandshakeError(req.method === 'GET' ? 'UPGRADE_REQUIRED' : 'METHOD_NOT_ALLOWED'));
+      const error = new HandshakeError(req.method === 'GET' ? 'UPGRADE_REQUIRED' : 'METHOD_NOT_ALLOWED');
+      this.logRefusal(this.newRecord(req, requestId), error);
+      return this.refuse(res, requestId, error);
     }
     this.refuse(res, requestId, new HandshakeError('NOT_FOUND', `No such endpoint: ${path}`));
   }
 
+  /** GET /v1/requests[?limit=N&before=ISO] and /v1/requests/<id>: the request log, behind the same keys as /v1/listen. */
+  private showRequests(req: IncomingMessage, res: ServerResponse, requestId: string, id: string | undefined, query: URLSearchParams): void {
+    try {
+      authenticate(req, this.deps.config.apiKeys);
+    } catch (err) {
+      return this.refuse(res, requestId, err as HandshakeError);
+    }
+    if (id) {
+      const record = this.deps.requests.get(id);
+      return record ? this.reply(res, requestId, 200, record) : this.refuse(res, requestId, new HandshakeError('REQUEST_NOT_FOUND', `No request ${id} is in the request log.`));
+    }
+    const limit = Math.min(Number(query.get('limit') ?? 50) || 50, MAX_LISTED);
+    this.reply(res, requestId, 200, { requests: this.deps.requests.list({ limit, before: query.get('before') ?? undefined }) });
+  }
+
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const requestId = randomUUID();
+    const record = this.newRecord(req, randomUUID());
     socket.on('error', () => socket.destroy());
     let accepted: AcceptedHandshake;
     try {
-      accepted = { requestId, options: this.admit(req) };
+      accepted = { record, options: this.admit(req) };
     } catch (err) {
       const error = err instanceof HandshakeError ? err : new HandshakeError('INVALID_QUERY_PARAMETER', String(err));
-      this.deps.log.warn({ requestId, status: error.status, error: error.message, path: req.url?.split('?')[0] }, 'handshake refused');
-      return this.refuseSocket(socket, requestId, error);
+      this.deps.log.warn({ requestId: record.requestId, status: error.status, error: error.message, path: record.path }, 'handshake refused');
+      this.logRefusal(record, error);
+      return this.refuseSocket(socket, record.requestId, error);
     }
-    this.requestIds.set(req, requestId);
+    this.requestIds.set(req, record.requestId);
     this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, req, accepted));
+  }
+
+  private newRecord(req: IncomingMessage, requestId: string): RequestRecord {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const credential = readCredential(req);
+    return {
+      requestId,
+      state: 'open',
+      openedAt: new Date().toISOString(),
+      client: req.socket.remoteAddress ?? 'unknown',
+      keyId: credential && keyId(credential.secret),
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      httpStatus: 101,
+      bytesReceived: 0,
+      audioSeconds: 0,
+      messagesSent: {},
+      framesReceived: {},
+      diagnoses: [],
+      serverPid: process.pid,
+    };
+  }
+
+  private logRefusal(record: RequestRecord, error: HandshakeError): void {
+    this.writeRecord({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
+  }
+
+  /** A request log that cannot be written (disk full, say) is logged, and never fails a stream. */
+  private writeRecord(record: RequestRecord): void {
+    try {
+      this.deps.requests.write(record);
+    } catch (err) {
+      this.deps.log.error({ requestId: record.requestId, err: String(err) }, 'could not write the request log');
+    }
   }
 
   /** The handshake checks, in order; throws the first HandshakeError. */
@@ -111,8 +175,10 @@ export class EarshotServer {
     return parseListenOptions(url.searchParams);
   }
 
-  private startSession(ws: WebSocket, req: IncomingMessage, { requestId, options }: AcceptedHandshake): void {
+  private startSession(ws: WebSocket, req: IncomingMessage, { record, options }: AcceptedHandshake): void {
     const { config, engine, vad } = this.deps;
+    const { requestId } = record;
+    this.writeRecord(record);
     const log = this.deps.log.child({ requestId });
     log.info({ client: req.socket.remoteAddress, options }, 'stream opened');
     if (options.noEffect.length > 0) log.warn({ noEffect: options.noEffect }, 'query parameters accepted but without effect on this engine');
@@ -131,10 +197,13 @@ export class EarshotServer {
         send: (text) => ws.send(text),
         close: (code, reason) => ws.close(code, reason),
       },
-      onClosed: () => this.sessions.delete(session),
+      onClosed: ({ code, reason, failure }) => {
+        this.sessions.delete(session);
+        this.writeRecord({ ...record, ...session.summary(), state: 'closed', closedAt: new Date().toISOString(), closeCode: code, closeReason: reason, failure });
+      },
     });
     this.sessions.add(session);
-    ws.on('message', (data: Buffer, isBinary) => (isBinary ? session.onBinary(data) : session.onText(data.toString('utf8'))));
+    ws.on('message', (data: Buffer, isBinary) => (isBinary ? session.onBinary(data) : session.onText(data)));
     ws.on('close', () => session.onClientGone());
     ws.on('error', (err) => log.warn({ err: err.message }, 'websocket error'));
   }

@@ -6,6 +6,7 @@ import { ffmpegAvailable } from '../audio/ffmpeg-decoder.js';
 import type { Engine } from '../engines/engine.js';
 import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../engines/silero-vad/silero-vad.js';
+import { RequestLog } from '../requests/request-log.js';
 import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
 import { EarshotServer } from './earshot-server.js';
 
@@ -32,7 +33,12 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   log.info({ engine: engine.info, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
 
   if (!ffmpegAvailable()) log.warn('ffmpeg is not installed: only WAV and raw PCM can be decoded (scripts/install-system-packages.sh installs it)');
-  const server = new EarshotServer({ config, engine, vad, log });
+  const requests = new RequestLog(config.requestLogPath);
+  const pruned = requests.prune(config.requestLogDays);
+  // Retention is applied at start and then daily, so a long-running server keeps its log bounded.
+  const pruning = setInterval(() => requests.prune(config.requestLogDays), 86_400_000).unref();
+  log.info({ path: config.requestLogPath, retentionDays: config.requestLogDays, pruned }, 'request log open');
+  const server = new EarshotServer({ config, engine, vad, log, requests });
   const address = await server.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
@@ -45,6 +51,8 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
     url,
     async stop(graceMs = 0) {
       await server.drain(graceMs);
+      clearInterval(pruning);
+      requests.close();
       await Promise.all([engine.close(), vad.close()]);
     },
   };

@@ -16,6 +16,6 @@ export async function startServer(overrides: Partial<ServerConfig> = {}): Promis
     for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
   });
   const log = pino({ level: 'info' }, sink);
-  const running = await startEarshot({ host: '127.0.0.1', port: 0, decodeWorkers: 2, ...overrides }, log);
+  const running = await startEarshot({ host: '127.0.0.1', port: 0, decodeWorkers: 2, requestLogPath: ':memory:', ...overrides }, log);
   return { ...running, logs: () => lines };
 }

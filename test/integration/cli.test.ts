@@ -1,27 +1,8 @@
 // `earshot serve` as a user runs it: keys from EARSHOT_API_KEYS, the loopback rule, SIGTERM drain.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { test } from 'node:test';
+import { serve } from '../helpers/cli.js';
 import { connect, listenUrl, refused } from '../helpers/client.js';
-
-function serve(args: string[], env: Record<string, string> = {}): { child: ChildProcess; url: Promise<string>; exit: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
-    env: { ...process.env, EARSHOT_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (d) => {
-      err += d;
-      const m = /listening on (ws:\/\/\S+)\/v1\/listen/.exec(err);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', () => reject(new Error(`earshot exited: ${err}`)));
-  });
-  url.catch(() => {}); // a test that expects the exit reads `exit` instead
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, url, exit, stderr: () => err };
-}
 
 test('EARSHOT_API_KEYS and --api-key are both accepted; anything else is refused', async () => {
   const s = serve(['--port', '0', '--host', '127.0.0.1', '--api-key', 'flag-key'], { EARSHOT_API_KEYS: 'env-one, env-two' });

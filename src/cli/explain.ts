@@ -1,0 +1,61 @@
+// Plain-words explanations of what a Deepgram-compatible endpoint answered, from the one failure
+// table: `requests show`, `doctor` and `stream` all explain through here.
+import { STATUS_CODES } from 'node:http';
+import { failures, mistakes, type FailureCode, type MistakeCode } from '../protocol/failure-codes.js';
+
+export interface Explanation {
+  what: string;
+  fix?: string;
+}
+
+const HTTP_ROWS = Object.values(failures).filter((f) => f.kind === 'http');
+
+/** A refused handshake: its status and `dg-error` text. */
+export function explainRefusal(status: number, dgError?: string): Explanation {
+  const row = HTTP_ROWS.find((f) => f.status === status);
+  const what = `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim() + (dgError ? `: ${dgError}` : '');
+  if (row) return { what, fix: row.fix };
+  if (status >= 500) return { what, fix: 'The server failed; retry, and report the request id if it persists.' };
+  return { what };
+}
+
+/** A close frame's code and reason, as a client sees it. */
+export function explainClose(code: number, reason: string): Explanation {
+  const failure = closeFailure(code, reason);
+  if (failure) return { what: `${code} ${failure}${reason && !reason.startsWith(failure) ? ` (${reason})` : ''}`, fix: failures[failure].fix };
+  switch (code) {
+    case 1000:
+      return { what: '1000 normal close' };
+    case 1001:
+      return { what: `1001 going away${reason ? `: ${reason}` : ''}`, fix: 'The server is shutting down or restarting; reconnect.' };
+    case 1005:
+    case 1006:
+      return { what: `${code} the connection ended without a close frame`, fix: 'A network, proxy or load balancer cut the connection (check its WebSocket idle timeouts), or the server process died.' };
+    case 1007:
+      return { what: `1007 invalid frame payload${reason ? `: ${reason}` : ''}`, fix: 'Send audio in binary frames and JSON control messages as UTF-8 text frames.' };
+    case 1009:
+      return { what: `1009 message too big${reason ? `: ${reason}` : ''}`, fix: 'Send audio in frames of 20-100 ms instead of whole files in one frame.' };
+    default:
+      return { what: `${code}${reason ? ` ${reason}` : ''}` };
+  }
+}
+
+/** Which row of the table a close frame is: Deepgram's reasons name their code, or link to it (dpgr.am/net0001). */
+export function closeFailure(code: number, reason: string): FailureCode | undefined {
+  const named = /(DATA|NET)-?(\d{4})/i.exec(reason);
+  if (named) {
+    const key = `${named[1].toUpperCase()}-${named[2]}` as FailureCode;
+    if (key in failures) return key;
+  }
+  if (code === 1008) return 'DATA-0000';
+  return undefined;
+}
+
+export function explainMistake(code: MistakeCode): Explanation {
+  return { what: mistakes[code].title, fix: mistakes[code].fix };
+}
+
+export function explainFailure(code: FailureCode): Explanation {
+  const row = failures[code];
+  return { what: row.kind === 'http' ? `HTTP ${row.status} ${row.errCode}` : `${row.closeCode} ${code}`, fix: row.fix };
+}

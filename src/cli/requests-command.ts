@@ -1,0 +1,116 @@
+// `earshot requests list|show`: the request log, read from the SQLite file beside a local server or
+// from a server's GET /v1/requests endpoint, and told in plain words with the fixes.
+import { existsSync } from 'node:fs';
+import { RequestLog } from '../requests/request-log.js';
+import type { RequestRecord } from '../requests/request-record.js';
+import { explainClose, explainMistake, explainRefusal } from './explain.js';
+import { painter } from './terminal.js';
+
+export interface RequestSource {
+  list(limit: number): Promise<RequestRecord[]>;
+  get(requestId: string): Promise<RequestRecord | undefined>;
+}
+
+export class RequestSourceError extends Error {}
+
+export function localRequests(path: string): RequestSource {
+  if (!existsSync(path)) throw new RequestSourceError(`no request log at ${path} (a server writes it there once it has started; --db names another)`);
+  const log = () => new RequestLog(path, { readonly: true });
+  return {
+    async list(limit) {
+      const l = log();
+      try {
+        return l.list({ limit });
+      } finally {
+        l.close();
+      }
+    },
+    async get(id) {
+      const l = log();
+      try {
+        return l.get(id);
+      } finally {
+        l.close();
+      }
+    },
+  };
+}
+
+/** `server`: the http(s) or ws(s) base URL of an Earshot. */
+export function remoteRequests(server: string, apiKey?: string): RequestSource {
+  const base = new URL(server.replace(/^ws/, 'http'));
+  const fetchJson = async (path: string) => {
+    const response = await fetch(new URL(path, base), { headers: apiKey ? { authorization: `Token ${apiKey}` } : {} });
+    if (response.status === 404 && path.includes('/v1/requests/')) return undefined;
+    if (!response.ok) {
+      const { what, fix } = explainRefusal(response.status, response.headers.get('dg-error') ?? undefined);
+      throw new RequestSourceError(`${what}${fix ? `\n${fix}` : ''}`);
+    }
+    return response.json();
+  };
+  return {
+    list: async (limit) => (await fetchJson(`/v1/requests?limit=${limit}`)).requests,
+    get: (id) => fetchJson(`/v1/requests/${encodeURIComponent(id)}`),
+  };
+}
+
+export function outcome(r: RequestRecord): string {
+  if (r.state === 'refused') return `refused ${r.httpStatus}`;
+  if (r.state === 'open') return 'streaming';
+  if (r.state === 'interrupted') return 'interrupted (server stopped)';
+  return `closed ${r.closeCode}${r.failure ? ` ${r.failure}` : ''}`;
+}
+
+export function formatList(records: RequestRecord[], stream: NodeJS.WriteStream): string {
+  const paint = painter(stream);
+  if (records.length === 0) return 'no requests logged yet';
+  return records
+    .map((r) => {
+      const state = outcome(r);
+      const tone = r.state === 'refused' || r.failure || r.state === 'interrupted' ? 'red' : r.state === 'open' ? 'cyan' : 'green';
+      const issues = r.diagnoses.length > 0 ? paint('yellow', `  ${r.diagnoses.length} problem${r.diagnoses.length > 1 ? 's' : ''}: ${r.diagnoses.map((d) => d.code).join(', ')}`) : '';
+      return `${r.openedAt}  ${r.requestId}  ${paint(tone, state.padEnd(22))} ${r.audioSeconds.toFixed(1).padStart(7)} s  ${r.client}${issues}`;
+    })
+    .join('\n');
+}
+
+export function formatRecord(r: RequestRecord, stream: NodeJS.WriteStream): string {
+  const paint = painter(stream);
+  const lines = [
+    paint('bold', `Request ${r.requestId}`),
+    `  opened      ${r.openedAt}${r.closedAt ? `, closed ${r.closedAt}` : ''}`,
+    `  client      ${r.client}${r.keyId ? `, key ${r.keyId}` : ', no key'}`,
+    `  request     ${r.path}${Object.keys(r.query).length ? '?' + new URLSearchParams(r.query).toString() : ''}`,
+  ];
+  if (r.state === 'refused') {
+    const { what, fix } = explainRefusal(r.httpStatus, r.error);
+    lines.push(`  outcome     ${paint('red', `refused: ${what}`)}`);
+    if (fix) lines.push(`  fix         ${fix}`);
+    return lines.join('\n');
+  }
+  lines.push(`  audio       ${r.bytesReceived} bytes, ${r.audioSeconds.toFixed(2)} s${r.format ? ` (${r.format})` : ''}`);
+  lines.push(`  received    ${tally(r.framesReceived)}`);
+  lines.push(`  sent        ${tally(r.messagesSent)}`);
+  if (r.state === 'open') lines.push(`  outcome     ${paint('cyan', 'still streaming')}`);
+  else if (r.state === 'interrupted') lines.push(`  outcome     ${paint('red', 'interrupted: the server stopped abruptly (crash or kill) while this stream was open')}`);
+  else {
+    const { what, fix } = explainClose(r.closeCode ?? 1005, r.closeReason ?? '');
+    lines.push(`  outcome     ${paint(r.failure ? 'red' : 'green', r.closeCode === 1005 ? 'the client closed the connection' : what)}`);
+    if (fix && r.failure) lines.push(`  fix         ${fix}`);
+  }
+  if (r.diagnoses.length === 0) {
+    lines.push(`  problems    ${paint('green', 'none found')}`);
+  } else {
+    lines.push(`  problems    ${r.diagnoses.length}`);
+    for (const d of r.diagnoses) {
+      const { what, fix } = explainMistake(d.code);
+      lines.push(`    ${paint('yellow', `[${d.code}]`)} at ${d.atSeconds.toFixed(1)} s: ${what}`, `      ${d.detail}.`, `      fix: ${fix}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function tally(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? 'nothing' : entries.map(([k, n]) => `${n} ${k}`).join(', ');
+}

@@ -1,0 +1,41 @@
+// The `earshot` command as a user runs it, from the sources.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+
+export interface Served {
+  child: ChildProcess;
+  /** The ws:// base URL, once it listens. */
+  url: Promise<string>;
+  exit: Promise<number | null>;
+  stderr: () => string;
+}
+
+/** `earshot serve …`; the request log is kept in memory unless `env` names a file. */
+export function serve(args: string[], env: Record<string, string> = {}): Served {
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], {
+    env: { ...process.env, EARSHOT_LOG_LEVEL: 'warn', EARSHOT_REQUEST_LOG: ':memory:', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (d) => {
+      err += d;
+      const m = /listening on (ws:\/\/\S+)\/v1\/listen/.exec(err);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`earshot exited: ${err}`)));
+  });
+  url.catch(() => {}); // a test that expects the exit reads `exit` instead
+  const exit = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, url, exit, stderr: () => err };
+}
+
+/** Runs a client command to completion (bounded); never rejects, so a test can check failures. */
+export function earshot(args: string[], env: Record<string, string> = {}, timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [...CLI, ...args], { env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
