@@ -52,6 +52,12 @@ export interface AudioInputEvents {
   onDecoded: () => void;
   /** The asynchronous decoder failed. */
   onError: (error: AudioFormatError) => void;
+  /** What the first bytes are: a container, or nothing recognisable (headerless audio). */
+  onContainer?: (container: ContainerName | undefined) => void;
+  /** The samples' format, once known; `fromHeader` for WAV, `rawPcm` when only the query described it. */
+  onSourceFormat?: (format: SourceFormat, how: { fromHeader: boolean; rawPcm: boolean }) => void;
+  /** Decoded samples at the source rate, before mixing and resampling. */
+  onSourceAudio?: (planes: Float32Array[]) => void;
 }
 
 type Stage =
@@ -161,6 +167,7 @@ export class AudioInput {
   private async sniff(head: Buffer): Promise<void> {
     const { encoding, sampleRate, channels } = this.options;
     const container = detectContainer(head, encoding !== undefined);
+    this.events.onContainer?.(container);
     if (container === 'WAV') {
       // A WAV header in front of raw PCM is stripped, and its own description of the samples wins.
       this.stage = { name: 'wav', header: new WavHeaderReader() };
@@ -173,7 +180,7 @@ export class AudioInput {
     if (encoding in PCM_SAMPLE_FORMAT) {
       if (container) throw new AudioFormatError(`the audio is ${container} but encoding=${encoding} was declared; omit encoding for containers`);
       const format: PcmFormat = { sampleFormat: PCM_SAMPLE_FORMAT[encoding as keyof typeof PCM_SAMPLE_FORMAT], sampleRate: sampleRate!, channels };
-      await this.startFeed(format);
+      await this.startFeed(format, { fromHeader: false, rawPcm: true });
       this.stage = { name: 'pcm', reader: new PcmReader(format) };
       return this.consume(head);
     }
@@ -186,7 +193,7 @@ export class AudioInput {
     // Opus decodes natively at any of its rates: straight to the engine's, with no resampling.
     const rate = OPUS_RATES.includes(this.options.targetRate) ? this.options.targetRate : 48000;
     const decoder = await OpusPacketDecoder.create(rate, channels);
-    await this.startFeed({ sampleRate: rate, channels });
+    await this.startFeed({ sampleRate: rate, channels }, { fromHeader: false, rawPcm: false });
     this.stage = { name: 'opus', decoder };
     return this.consume(head);
   }
@@ -218,7 +225,7 @@ export class AudioInput {
     if (encoding && channels > parsed.format.channels) {
       throw new AudioFormatError(`channels=${channels} was declared but the audio has ${parsed.format.channels}`);
     }
-    await this.startFeed(parsed.format);
+    await this.startFeed(parsed.format, { fromHeader: false, rawPcm: false });
     const reader = new PcmReader(parsed.format);
     this.stage.wav = { reader };
     this.emit(reader.read(parsed.data), true);
@@ -232,13 +239,14 @@ export class AudioInput {
       throw new AudioFormatError(err instanceof WavFormatError ? err.message : String(err));
     }
     if (!parsed.done) return;
-    await this.startFeed(parsed.format);
+    await this.startFeed(parsed.format, { fromHeader: true, rawPcm: false });
     const reader = new PcmReader(parsed.format);
     this.stage = { name: 'pcm', reader };
     this.emit(reader.read(parsed.data));
   }
 
-  private async startFeed(format: SourceFormat): Promise<void> {
+  private async startFeed(format: SourceFormat, how: { fromHeader: boolean; rawPcm: boolean }): Promise<void> {
+    this.events.onSourceFormat?.(format, how);
     if (format.channels > this.options.maxChannels) {
       throw new AudioFormatError(`${format.channels} channels; at most ${this.options.maxChannels} are supported`);
     }
@@ -250,6 +258,7 @@ export class AudioInput {
 
   private emit(channels: Float32Array[], asynchronously = false): void {
     if (!this.feed || channels.length === 0 || channels[0].length === 0) return;
+    this.events.onSourceAudio?.(channels);
     this.ready.push(this.feed.feed(channels));
     if (asynchronously) this.events.onDecoded();
   }

@@ -10,12 +10,16 @@
 // Inbound frames are handled strictly in arrival order on one task chain, so a Finalize or
 // CloseStream always applies to exactly the audio sent before it. The session needs no network:
 // tests drive it with a fake transport and clock.
+import { isUtf8 } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError, AudioInput } from '../audio/audio-input.js';
+import type { ContainerName } from '../audio/containers.js';
+import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
+import type { Diagnosis } from '../requests/request-record.js';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
 import { parseTextFrame } from './client-messages.js';
-import { closeReason, failures, StreamError, type StreamFailureCode } from './failure-codes.js';
+import { closeReason, failures, mistakes, StreamError, type FailureCode, type StreamFailureCode } from './failure-codes.js';
 import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
 import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage, type ServerMessage } from './server-messages.js';
 
@@ -61,8 +65,28 @@ export interface SessionDeps {
   policy: SessionPolicy;
   clock?: Clock;
   /** Told once, when the stream has ended for any reason. */
-  onClosed?: (outcome: { code: number; reason: string }) => void;
+  onClosed?: (outcome: StreamOutcome) => void;
 }
+
+export interface StreamOutcome {
+  /** The close code sent, or 1005 when the client went away first. */
+  code: number;
+  reason: string;
+  failure?: FailureCode;
+}
+
+/** What the request log keeps of a stream. */
+export interface StreamSummary {
+  bytesReceived: number;
+  audioSeconds: number;
+  format?: string;
+  messagesSent: Record<string, number>;
+  framesReceived: Record<string, number>;
+  diagnoses: Diagnosis[];
+}
+
+/** Control messages a client may send by mistake in a binary frame: short, and JSON. */
+const LONGEST_CONTROL_FRAME = 64;
 
 export class Session {
   private state: SessionState = 'streaming';
@@ -75,10 +99,26 @@ export class Session {
   private audioSeen = false;
   private bytesIn = 0;
   private readonly clock: Clock;
+  private readonly diagnostics: StreamDiagnostics;
+  private readonly diagnoses: Diagnosis[] = [];
+  private readonly messagesSent: Record<string, number> = {};
+  private readonly framesReceived: Record<string, number> = {};
+  private container?: ContainerName;
+  private format?: string;
+  /** Stream time up to which finals have covered the audio (first channel). */
+  private finalizedUntil = 0;
 
   constructor(private readonly deps: SessionDeps) {
     this.clock = deps.clock ?? systemClock;
     const { options, engine } = deps;
+    this.diagnostics = new StreamDiagnostics({
+      declared: { encoding: options.encoding, sampleRate: options.sampleRate, channels: options.channels },
+      audioSeconds: () => this.input.durationSeconds,
+      report: (d) => {
+        this.diagnoses.push(d);
+        this.deps.log.warn({ clientMistake: d.code, detail: d.detail }, `${mistakes[d.code].title} ${mistakes[d.code].fix}`);
+      },
+    });
     this.input = new AudioInput(
       {
         encoding: options.encoding,
@@ -96,6 +136,16 @@ export class Session {
             await this.transcribe(this.input.take());
             throw err;
           }),
+        onContainer: (container) => {
+          this.container = container;
+          this.diagnostics.container(container);
+        },
+        onSourceFormat: (format, how) => {
+          const source = this.container ?? (options.encoding ? options.encoding : 'audio');
+          this.format = `${source}, ${format.sampleRate} Hz, ${format.channels} channel${format.channels === 1 ? '' : 's'}`;
+          this.diagnostics.sourceFormat({ ...format, fromHeader: how.fromHeader }, how.rawPcm);
+        },
+        onSourceAudio: (planes) => this.diagnostics.sourceAudio(planes),
       },
     );
     this.armInactivityTimer();
@@ -105,10 +155,17 @@ export class Session {
     if (this.state !== 'streaming') return;
     if (data.length === 0) {
       // Deepgram treats b'' as the legacy CloseStream; clients usually send it by mistake.
-      this.deps.log.warn({ clientMistake: 'empty-binary-frame' }, 'client sent an empty binary frame; treated as CloseStream (send {"type":"CloseStream"} instead, and never send empty audio)');
+      this.count(this.framesReceived, 'empty');
+      this.diagnostics.emptyFrame();
       this.closeStream();
       return;
     }
+    // Deepgram reads a binary frame as audio whatever it holds, and so does Earshot; a control message
+    // in one is named, since the client is surely waiting for it to act.
+    const control = data.length <= LONGEST_CONTROL_FRAME && data[0] === 0x7b ? parseTextFrame(data.toString('latin1')) : undefined;
+    if (control?.ok) this.diagnostics.jsonAsBinary(control.message.type);
+    this.count(this.framesReceived, 'audio');
+    this.diagnostics.audioFrame();
     this.audioSeen = true;
     this.armInactivityTimer();
     this.bytesIn += data.length;
@@ -116,15 +173,26 @@ export class Session {
     this.enqueue(() => this.ingest(data));
   }
 
-  onText(text: string): void {
+  /** A text frame; as bytes when the transport skipped UTF-8 validation, so audio sent as text is recognised. */
+  onText(frame: string | Buffer): void {
     if (this.state !== 'streaming') return;
     if (this.audioSeen || this.deps.policy.keepAliveBeforeAudio) this.armInactivityTimer();
+    if (typeof frame !== 'string' && !isUtf8(frame)) {
+      this.count(this.framesReceived, 'invalid text');
+      this.diagnostics.textFrame('audio-as-text', `${frame.length} bytes`);
+      this.send(schemaErrorMessage('Could not deserialize last text message: it is not UTF-8 text. Send audio as binary frames.', ''));
+      return;
+    }
+    const text = frame.toString();
     const parsed = parseTextFrame(text);
     if (!parsed.ok) {
-      this.deps.log.warn({ clientMistake: 'bad-text-frame', text: text.slice(0, 200) }, parsed.description);
+      this.count(this.framesReceived, 'invalid text');
+      this.diagnostics.textFrame('malformed', text.slice(0, 200));
       this.send(schemaErrorMessage(parsed.description, text));
       return;
     }
+    this.count(this.framesReceived, parsed.message.type);
+    this.diagnostics.textFrame(parsed.message.type === 'KeepAlive' ? 'KeepAlive' : 'control');
     switch (parsed.message.type) {
       case 'KeepAlive':
         return;
@@ -140,9 +208,21 @@ export class Session {
   /** The client closed the socket or it broke: stop all work and send nothing more. */
   onClientGone(): void {
     if (this.state === 'closed') return;
+    if (this.state === 'streaming') this.diagnostics.closedWithoutCloseStream(Math.max(0, this.input.durationSeconds - this.finalizedUntil));
     this.deps.log.info({ bytes: this.bytesIn, audioSeconds: this.input.durationSeconds }, 'client disconnected');
     this.end();
     this.deps.onClosed?.({ code: 1005, reason: 'client closed' });
+  }
+
+  summary(): StreamSummary {
+    return {
+      bytesReceived: this.bytesIn,
+      audioSeconds: this.input.durationSeconds,
+      format: this.format,
+      messagesSent: { ...this.messagesSent },
+      framesReceived: { ...this.framesReceived },
+      diagnoses: [...this.diagnoses],
+    };
   }
 
   /** Ends the stream as a normal close would: every Results, Metadata, then 1000 (server drain). */
@@ -179,6 +259,7 @@ export class Session {
   }
 
   private async transcribe(planes: Float32Array[]): Promise<void> {
+    if (planes.length > 0) this.diagnostics.engineAudio(planes[0]);
     if (planes.length > 0 && this.transcribers.length === 0) this.transcribers = planes.map((_, i) => this.createTranscriber(i, planes.length));
     await Promise.all(planes.map((plane, i) => this.transcribers[i].push(plane)));
   }
@@ -199,6 +280,7 @@ export class Session {
       // Deepgram sends UtteranceEnd only with interim results on.
       utteranceEndSeconds: options.interimResults && options.utteranceEndMs !== undefined ? options.utteranceEndMs / 1000 : undefined,
       onResult: (window: WindowResult) => {
+        if (window.isFinal && channel === 0) this.finalizedUntil = window.end;
         this.send(resultsMessage({ channel: index, window, punctuate: options.punctuate }, this.deps.requestId, engine.info, options.extra));
       },
       onSpeechStarted: (timestamp) => {
@@ -223,7 +305,7 @@ export class Session {
     this.clock.clearTimeout(this.timer);
     this.timer = this.clock.setTimeout(() => {
       const detail = this.audioSeen ? 'no frame from the client within the timeout' : 'no audio within the timeout after opening';
-      this.deps.log.warn({ clientMistake: this.audioSeen ? 'idle' : 'no-audio' }, detail);
+      this.diagnostics.timedOut(this.audioSeen);
       void this.fail(new StreamError('NET-0001', detail));
     }, this.deps.policy.inactivityTimeoutMs);
   }
@@ -249,7 +331,7 @@ export class Session {
       }
     }
     const { closeCode } = failures[error.code satisfies StreamFailureCode];
-    this.closeWith(closeCode, closeReason(error.code, error.detail));
+    this.closeWith(closeCode, closeReason(error.code, error.detail), error.code);
   }
 
   private sendMetadata(): void {
@@ -268,18 +350,25 @@ export class Session {
   }
 
   private send(message: ServerMessage): void {
-    if (this.state !== 'closed') this.deps.transport.send(JSON.stringify(message));
+    if (this.state === 'closed') return;
+    this.count(this.messagesSent, message.type);
+    this.deps.transport.send(JSON.stringify(message));
   }
 
-  private closeWith(code: number, reason: string): void {
+  private count(tally: Record<string, number>, key: string): void {
+    tally[key] = (tally[key] ?? 0) + 1;
+  }
+
+  private closeWith(code: number, reason: string, failure?: FailureCode): void {
     if (this.state === 'closed') return;
     this.end();
     this.deps.log.info({ code, reason, bytes: this.bytesIn, audioSeconds: this.input.durationSeconds }, 'stream closed');
     this.deps.transport.close(code, reason);
-    this.deps.onClosed?.({ code, reason });
+    this.deps.onClosed?.({ code, reason, failure });
   }
 
   private end(): void {
+    this.diagnostics.end();
     this.state = 'closed';
     this.clock.clearTimeout(this.timer);
     for (const t of this.transcribers) t.close();
