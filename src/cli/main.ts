@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// `earshot`: the command line. `serve` runs the server; client commands come later.
+// `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `doctor`
+// checks any Deepgram-compatible endpoint.
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import { defaultConfig } from '../server/config.js';
+import { defaultConfig, defaultRequestLogPath } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
+import { formatCheck, runDoctor } from './doctor.js';
+import { formatList, formatRecord, localRequests, remoteRequests, RequestSourceError, type RequestSource } from './requests-command.js';
 
 const integer = (value: string): number => {
   const n = Number(value);
@@ -27,6 +30,8 @@ program
   .option('--keepalive-before-audio', 'let KeepAlive alone keep a stream open before its first audio (for clients that gate silence)', false)
   .option('--decode-timeout <ms>', 'NET-0000: a decode slower than this is an engine stall', integer, defaultConfig.decodeTimeoutMs)
   .option('--drain-grace <ms>', 'on SIGTERM, how long open streams may continue', integer, defaultConfig.drainGraceMs)
+  .option('--request-log <file>', 'SQLite file of the request log (also EARSHOT_REQUEST_LOG; ":memory:" keeps none)', defaultConfig.requestLogPath)
+  .option('--request-log-days <n>', 'delete request log records older than this', integer, defaultConfig.requestLogDays)
   .action(async (opts) => {
     const log = pino({ level: process.env.EARSHOT_LOG_LEVEL ?? 'info' });
     const envKeys = (process.env.EARSHOT_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
@@ -43,6 +48,8 @@ program
           keepAliveBeforeAudio: opts.keepaliveBeforeAudio,
           decodeTimeoutMs: opts.decodeTimeout,
           drainGraceMs: opts.drainGrace,
+          requestLogPath: opts.requestLog,
+          requestLogDays: opts.requestLogDays,
         },
         log,
       );
@@ -60,6 +67,76 @@ program
       console.error(`earshot: ${err instanceof ConfigError ? err.message : String(err)}`);
       process.exit(2);
     }
+  });
+
+const requests = program
+  .command('requests')
+  .description('the request log: every connection attempt, its outcome and the client mistakes found')
+  .option('--db <file>', 'request log of a server on this machine', defaultRequestLogPath)
+  .option('--server <url>', 'read the log from this server\'s /v1/requests instead (http(s):// or ws(s)://)')
+  .option('--api-key <key>', 'key for --server (also EARSHOT_API_KEY)');
+
+function requestSource(): RequestSource {
+  const { db, server, apiKey } = requests.opts();
+  return server ? remoteRequests(server, apiKey ?? process.env.EARSHOT_API_KEY) : localRequests(db);
+}
+
+async function reportErrors(work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    console.error(`earshot: ${err instanceof RequestSourceError ? err.message : String(err)}`);
+    process.exitCode = 1;
+  }
+}
+
+requests
+  .command('list')
+  .description('newest first')
+  .option('--limit <n>', 'how many', integer, 20)
+  .option('--json', 'print the records as JSON')
+  .action((opts) =>
+    reportErrors(async () => {
+      const records = await requestSource().list(opts.limit);
+      console.log(opts.json ? JSON.stringify(records, null, 2) : formatList(records, process.stdout));
+    }),
+  );
+
+requests
+  .command('show <request-id>')
+  .description('one request in full, with each problem found and its fix')
+  .option('--json', 'print the record as JSON')
+  .action((id: string, opts) =>
+    reportErrors(async () => {
+      const record = await requestSource().get(id);
+      if (!record) throw new RequestSourceError(`no request ${id} in the log (records older than the retention period are deleted)`);
+      console.log(opts.json ? JSON.stringify(record, null, 2) : formatRecord(record, process.stdout));
+    }),
+  );
+
+program
+  .command('doctor <url>')
+  .description('check a Deepgram-compatible endpoint: DNS, TCP, TLS, handshake, transcription, KeepAlive, timeout')
+  .option('--api-key <key>', 'API key (also EARSHOT_API_KEY, DEEPGRAM_API_KEY)')
+  .option('--keepalive-seconds <s>', 'how long to hold a stream open on KeepAlive alone', integer, 12)
+  .option('--idle-wait <s>', 'how long to wait for the server to close an idle stream', integer, 15)
+  .option('--connect-timeout <ms>', 'limit for TCP, TLS and the handshake', integer, 5000)
+  .option('--json', 'print the results as JSON')
+  .action(async (url: string, opts) => {
+    const results = await runDoctor(
+      {
+        url,
+        apiKey: opts.apiKey ?? process.env.EARSHOT_API_KEY ?? process.env.DEEPGRAM_API_KEY,
+        keepAliveSeconds: opts.keepaliveSeconds,
+        idleWaitSeconds: opts.idleWait,
+        connectTimeoutMs: opts.connectTimeout,
+      },
+      opts.json ? undefined : (r) => console.log(formatCheck(r, process.stdout)),
+    );
+    const ok = results.every((r) => r.status === 'pass' || r.status === 'skip');
+    if (opts.json) console.log(JSON.stringify({ url, ok, checks: results }, null, 2));
+    else console.log(ok ? '\nAll checks passed.' : '\nSome checks failed: see the fixes above.');
+    process.exitCode = ok ? 0 : 1;
   });
 
 await program.parseAsync();
