@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages Earshot uses, installed with apt-get (run as root); does nothing when present.
 #   (always)  ffmpeg: decodes containerized and compressed audio (WebM, Ogg, MP3, FLAC, MP4)
-#   --test    festival with the natural cmu_us_slt_arctic_hts voice, and sox: the tests' real speech
+#   --test    festival with the natural cmu_us_slt_arctic_hts voice, and sox: the tests' real speech;
+#             tmux: a real terminal for the test of `earshot stream`'s live display
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
@@ -9,6 +10,7 @@ if [ "${1:-}" = "--test" ]; then
   command -v text2wave >/dev/null || need+=(festival)
   [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
   command -v sox >/dev/null || need+=(sox)
+  command -v tmux >/dev/null || need+=(tmux)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `doctor`
-// checks any Deepgram-compatible endpoint.
+// checks any Deepgram-compatible endpoint; `stream` transcribes a file or stdin live.
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { defaultConfig, defaultRequestLogPath } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
 import { formatCheck, runDoctor } from './doctor.js';
+import { streamAudio } from './stream-command.js';
 import { formatList, formatRecord, localRequests, remoteRequests, RequestSourceError, type RequestSource } from './requests-command.js';
 
 const integer = (value: string): number => {
@@ -137,6 +138,37 @@ program
     if (opts.json) console.log(JSON.stringify({ url, ok, checks: results }, null, 2));
     else console.log(ok ? '\nAll checks passed.' : '\nSome checks failed: see the fixes above.');
     process.exitCode = ok ? 0 : 1;
+  });
+
+const param = (value: string, previous: Record<string, string>): Record<string, string> => {
+  const at = value.indexOf('=');
+  if (at < 1) throw new InvalidArgumentError('expected name=value');
+  return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
+};
+
+program
+  .command('stream <file>')
+  .description('stream a file (any format the server decodes) or - for stdin, live, and show the transcript')
+  .option('--url <url>', 'server', 'ws://127.0.0.1:8080')
+  .option('--api-key <key>', 'API key (also EARSHOT_API_KEY, DEEPGRAM_API_KEY)')
+  .option('--encoding <encoding>', 'for raw audio: linear16, mulaw, alaw, …')
+  .option('--sample-rate <hz>', 'for raw audio', integer)
+  .option('--channels <n>', 'for raw audio', integer)
+  .option('--param <name=value>', 'any other query parameter (repeatable), e.g. endpointing=300', param, {})
+  .option('--fast', 'send as fast as possible instead of at real-time pace')
+  .option('--json', 'print every message from the server as a JSON line')
+  .action(async (file: string, opts) => {
+    process.exitCode = await streamAudio({
+      source: file,
+      url: opts.url,
+      apiKey: opts.apiKey ?? process.env.EARSHOT_API_KEY ?? process.env.DEEPGRAM_API_KEY,
+      encoding: opts.encoding,
+      sampleRate: opts.sampleRate,
+      channels: opts.channels,
+      params: opts.param,
+      fast: opts.fast === true,
+      json: opts.json === true,
+    });
   });
 
 await program.parseAsync();

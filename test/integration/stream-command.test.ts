@@ -1,0 +1,65 @@
+// `earshot stream`: a festival WAV transcribed end to end at real-time pace, its live display checked
+// in a real terminal (tmux), and a refusal explained.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, test } from 'node:test';
+import { earshot } from '../helpers/cli.js';
+import { PASSAGE, speechWav } from '../helpers/fixtures.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { wer } from '../helpers/wer.js';
+
+const KEY = 'stream-key';
+const TEXT = PASSAGE.slice(0, 3).join(' ');
+let server: TestServer;
+
+before(async () => {
+  server = await startServer({ apiKeys: [KEY] });
+});
+after(() => server.stop());
+
+test('a festival WAV streamed at real-time pace comes back as its words', async () => {
+  const wav = speechWav(TEXT);
+  const run = await earshot(['stream', wav, '--url', server.url, '--api-key', KEY]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(wer(TEXT, run.stdout) <= 0.1, `WER ${wer(TEXT, run.stdout)}: ${run.stdout}`);
+  assert.match(run.stderr, /request id [0-9a-f-]{36}/);
+  assert.match(run.stderr, /done: \d+\.\d s of audio/);
+  assert.doesNotMatch(run.stdout, /\r|\x1b/, 'no live redraws when stdout is not a terminal');
+});
+
+test('in a terminal: a progress bar and interim text redrawn in place, finals appended', async (t) => {
+  const session = `earshot-stream-${process.pid}`;
+  const command = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'stream', speechWav(TEXT), '--url', server.url, '--api-key', KEY].map((a) => `'${a}'`).join(' ');
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '30', `${command}; echo EXIT=$?; sleep 60`], { env: { ...process.env, NO_COLOR: '1' } });
+  t.after(() => execFileSync('tmux', ['kill-session', '-t', session]));
+  const screens: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+    screens.push(screen);
+    if (/EXIT=\d/.test(screen)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const last = screens.at(-1)!;
+  assert.match(last, /EXIT=0/);
+  const lines = last.split('\n').map((l) => l.trimEnd()).filter(Boolean);
+  assert.match(lines[0], /^request id [0-9a-f-]{36}$/);
+  const finals = lines.slice(1, lines.findIndex((l) => l.startsWith('done')));
+  assert.ok(finals.length >= 2, `finals each on their own line: ${JSON.stringify(lines)}`);
+  assert.ok(wer(TEXT, finals.join(' ')) <= 0.1, finals.join(' | '));
+  assert.ok(!finals.some((l) => /%|\[#/.test(l)), 'the progress line is cleared before each final');
+  // Mid-stream the bottom line was the bar, its percentage rising, with interim words beside it.
+  const bars = screens.map((s) => /\[([#.]{24})\]\s+(\d+)% [\d.]+\/[\d.]+ s(.*)$/m.exec(s)).filter((m) => m !== null);
+  const shares = bars.map((m) => Number(m![2]));
+  assert.ok(shares.some((p) => p > 0 && p < 100), `a partial progress bar: ${shares.join(',')}`);
+  assert.deepEqual(shares, [...shares].sort((a, b) => a - b), 'progress only rises');
+  assert.ok(bars.some((m) => /[a-z]{3,}/i.test(m![3])), 'interim text beside the bar');
+  assert.ok(!/\[[#.]{24}\]/.test(last), 'the bar is gone at the end');
+});
+
+test('a refused stream prints what went wrong, the request id and the fix', async () => {
+  const run = await earshot(['stream', speechWav(TEXT), '--url', server.url, '--api-key', 'wrong']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /refused: HTTP 401 Unauthorized: Invalid credentials/);
+  assert.match(run.stderr, /request id: [0-9a-f-]{36}/);
+  assert.match(run.stderr, /fix: Send "Authorization: Token <key>"/);
+});
