@@ -15,7 +15,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError, AudioInput } from '../audio/audio-input.js';
 import type { ContainerName } from '../audio/containers.js';
 import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
-import type { Diagnosis } from '../requests/request-record.js';
+import type { Diagnosis, RequestRecord } from '../requests/request-record.js';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
 import { parseTextFrame } from './client-messages.js';
@@ -76,14 +76,7 @@ export interface StreamOutcome {
 }
 
 /** What the request log keeps of a stream. */
-export interface StreamSummary {
-  bytesReceived: number;
-  audioSeconds: number;
-  format?: string;
-  messagesSent: Record<string, number>;
-  framesReceived: Record<string, number>;
-  diagnoses: Diagnosis[];
-}
+export type StreamSummary = Pick<RequestRecord, 'bytesReceived' | 'audioSeconds' | 'format' | 'messagesSent' | 'framesReceived' | 'diagnoses'>;
 
 /** Control messages a client may send by mistake in a binary frame: short, and JSON. */
 const LONGEST_CONTROL_FRAME = 64;
