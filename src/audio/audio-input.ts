@@ -18,7 +18,8 @@ import { WavFormatError, WavHeaderReader } from './wav-header.js';
 /** Bytes that cannot be decoded as audio; the message says what was wrong, for a person to fix. */
 export class AudioFormatError extends Error {}
 
-const PCM_SAMPLE_FORMAT = { linear16: 's16le', linear32: 'f32le', mulaw: 'mulaw', alaw: 'alaw' } as const satisfies Record<string, SampleFormat>;
+/** Raw encodings read sample by sample, and their sample format. */
+export const PCM_SAMPLE_FORMAT = { linear16: 's16le', linear32: 'f32le', mulaw: 'mulaw', alaw: 'alaw' } as const satisfies Record<string, SampleFormat>;
 
 export const RAW_ENCODINGS = ['linear16', 'linear32', 'mulaw', 'alaw', 'flac', 'opus', 'ogg-opus'] as const;
 export type RawEncoding = (typeof RAW_ENCODINGS)[number];

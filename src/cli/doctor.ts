@@ -5,8 +5,9 @@ import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { listenUrl, openListen, type LiveStream } from '../client/live-client.js';
-import { explainClose, explainRefusal } from './explain.js';
+import { WavHeaderReader } from '../audio/wav-header.js';
+import { listenUrl, openListen } from '../client/live-client.js';
+import { closeFailure, explainClose, explainRefusal } from './explain.js';
 import { painter } from './terminal.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
@@ -32,15 +33,30 @@ export interface DoctorOptions {
 /** The speech clip streamed by the audio check, and the words it says. */
 const CLIP = new URL('../../assets/speech-check.wav', import.meta.url);
 const CLIP_WORDS = 'the quick brown fox jumps over the lazy dog'.split(' ');
-const CLIP_QUERY = { encoding: 'linear16', sample_rate: 16000, channels: 1 };
 const CHUNK_BYTES = 3200;
+
+interface Clip {
+  pcm: Buffer;
+  seconds: number;
+  query: Record<string, string | number>;
+}
+let loadedClip: Clip | undefined;
+
+/** The clip's samples, sent as raw linear16 (which every Deepgram-compatible endpoint takes), and its query; read once. */
+function clip(): Clip {
+  if (loadedClip) return loadedClip;
+  const wav = new WavHeaderReader().push(readFileSync(CLIP));
+  if (!wav.done) throw new Error(`${CLIP.pathname} is not a complete WAV file`);
+  const { sampleRate, channels } = wav.format;
+  loadedClip = { pcm: wav.data, seconds: wav.data.length / 2 / channels / sampleRate, query: { encoding: 'linear16', sample_rate: sampleRate, channels } };
+  return loadedClip;
+}
 
 export async function runDoctor(options: DoctorOptions, onResult: (r: CheckResult) => void = () => {}): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const report = (r: CheckResult) => {
     results.push(r);
     onResult(r);
-    return r;
   };
   const checks: Array<[string, () => Promise<Omit<CheckResult, 'check'>>]> = [
     ['DNS', () => checkDns(options)],
@@ -132,8 +148,8 @@ function checkTls(options: DoctorOptions): Promise<Omit<CheckResult, 'check'>> {
   });
 }
 
-async function open(options: DoctorOptions, query: Record<string, string | number> = CLIP_QUERY) {
-  return openListen({ url: options.url, apiKey: options.apiKey, query, timeoutMs: options.connectTimeoutMs });
+async function open(options: DoctorOptions) {
+  return openListen({ url: options.url, apiKey: options.apiKey, query: clip().query, timeoutMs: options.connectTimeoutMs });
 }
 
 async function checkHandshake(options: DoctorOptions): Promise<Omit<CheckResult, 'check'>> {
@@ -155,8 +171,7 @@ async function checkTranscription(options: DoctorOptions): Promise<Omit<CheckRes
   const h = await open(options);
   if (h.kind !== 'open') return { status: 'fail', detail: 'the handshake did not succeed a second time' };
   const { stream } = h;
-  const wav = readFileSync(CLIP);
-  const pcm = wav.subarray(wav.indexOf('data', 12, 'latin1') + 8);
+  const { pcm, seconds } = clip();
   for (let i = 0; i < pcm.length && stream.open; i += CHUNK_BYTES) stream.sendAudio(pcm.subarray(i, i + CHUNK_BYTES));
   stream.send({ type: 'CloseStream' });
   const closed = await withTimeout(stream.closed, 30_000);
@@ -172,7 +187,6 @@ async function checkTranscription(options: DoctorOptions): Promise<Omit<CheckRes
   }
   const heard = new Set(transcript.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/));
   const matched = CLIP_WORDS.filter((w) => heard.has(w)).length;
-  const seconds = pcm.length / 2 / 16000;
   const detail = `"${transcript}" (${matched}/${CLIP_WORDS.length} words of "${CLIP_WORDS.join(' ')}")`;
   if (!metadata) return { status: 'warn', detail: `${detail}; no Metadata message before the close`, requestId: stream.requestId };
   if (Math.abs(metadata.duration - seconds) > 0.1) return { status: 'warn', detail: `${detail}; Metadata counts ${metadata.duration} s of ${seconds.toFixed(2)} s sent`, requestId: stream.requestId };
@@ -214,7 +228,7 @@ async function checkTimeout(options: DoctorOptions): Promise<Omit<CheckResult, '
   const { what, fix } = explainClose(closed.code, closed.reason);
   const metadata = stream.messages.some((m) => m.type === 'Metadata');
   const detail = `closed ${after} s after the last frame: ${what}${metadata ? ', after its Metadata' : ''}`;
-  if (closed.code === 1011 && /net-?0001/i.test(closed.reason)) return { status: 'pass', detail, fix, requestId: stream.requestId };
+  if (closed.code === 1011 && closeFailure(closed.code, closed.reason) === 'NET-0001') return { status: 'pass', detail, fix, requestId: stream.requestId };
   return { status: 'warn', detail, fix, requestId: stream.requestId };
 }
 

@@ -54,8 +54,3 @@ export function closeFailure(code: number, reason: string): FailureCode | undefi
 export function explainMistake(code: MistakeCode): Explanation {
   return { what: mistakes[code].title, fix: mistakes[code].fix };
 }
-
-export function explainFailure(code: FailureCode): Explanation {
-  const row = failures[code];
-  return { what: row.kind === 'http' ? `HTTP ${row.status} ${row.errCode}` : `${row.closeCode} ${code}`, fix: row.fix };
-}

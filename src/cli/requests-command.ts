@@ -15,24 +15,17 @@ export class RequestSourceError extends Error {}
 
 export function localRequests(path: string): RequestSource {
   if (!existsSync(path)) throw new RequestSourceError(`no request log at ${path} (a server writes it there once it has started; --db names another)`);
-  const log = () => new RequestLog(path, { readonly: true });
+  const read = async <T>(query: (log: RequestLog) => T): Promise<T> => {
+    const log = new RequestLog(path, { readonly: true });
+    try {
+      return query(log);
+    } finally {
+      log.close();
+    }
+  };
   return {
-    async list(limit) {
-      const l = log();
-      try {
-        return l.list({ limit });
-      } finally {
-        l.close();
-      }
-    },
-    async get(id) {
-      const l = log();
-      try {
-        return l.get(id);
-      } finally {
-        l.close();
-      }
-    },
+    list: (limit) => read((log) => log.list({ limit })),
+    get: (id) => read((log) => log.get(id)),
   };
 }
 
@@ -54,7 +47,7 @@ export function remoteRequests(server: string, apiKey?: string): RequestSource {
   };
 }
 
-export function outcome(r: RequestRecord): string {
+function outcome(r: RequestRecord): string {
   if (r.state === 'refused') return `refused ${r.httpStatus}`;
   if (r.state === 'open') return 'streaming';
   if (r.state === 'interrupted') return 'interrupted (server stopped)';

@@ -4,6 +4,8 @@
 // finals are appended; elsewhere only finals are printed. `--json` prints every message as received.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { PCM_SAMPLE_FORMAT } from '../audio/audio-input.js';
+import { bytesPerSample } from '../audio/sample-format.js';
 import { openListen } from '../client/live-client.js';
 import { explainClose, explainRefusal } from './explain.js';
 import { painter } from './terminal.js';
@@ -27,8 +29,8 @@ const BAR = 24;
 /** Bytes per second of a file: from the encoding for raw audio, else from the container's duration (ffprobe). */
 function byteRate(bytes: Buffer, file: string, options: StreamOptions): number | undefined {
   if (options.encoding) {
-    const width = { linear16: 2, linear32: 4, mulaw: 1, alaw: 1 }[options.encoding];
-    return width && options.sampleRate ? width * options.sampleRate * (options.channels ?? 1) : undefined;
+    const format = PCM_SAMPLE_FORMAT[options.encoding as keyof typeof PCM_SAMPLE_FORMAT];
+    return format && options.sampleRate ? bytesPerSample[format] * options.sampleRate * (options.channels ?? 1) : undefined;
   }
   try {
     const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }));

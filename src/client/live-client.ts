@@ -60,8 +60,10 @@ export function openListen(target: ListenTarget): Promise<Handshake> {
     ws.on('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
-      res.on('end', () => settle({ kind: 'refused', status: res.statusCode ?? 0, dgError: headerValue(res.headers['dg-error']), requestId: headerValue(res.headers['dg-request-id']), body }));
-      res.on('error', () => settle({ kind: 'refused', status: res.statusCode ?? 0, dgError: headerValue(res.headers['dg-error']), requestId: headerValue(res.headers['dg-request-id']), body }));
+      // A body cut short still leaves the status and headers, which say what happened.
+      const refused = () => settle({ kind: 'refused', status: res.statusCode ?? 0, dgError: headerValue(res.headers['dg-error']), requestId: headerValue(res.headers['dg-request-id']), body });
+      res.on('end', refused);
+      res.on('error', refused);
     });
     ws.on('error', (err) => settle({ kind: 'failed', message: err.message === 'Opening handshake has timed out' ? `no answer to the WebSocket handshake within ${(target.timeoutMs ?? 10_000) / 1000} s` : err.message }));
     ws.on('message', (data, isBinary) => {

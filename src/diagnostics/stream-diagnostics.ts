@@ -28,33 +28,27 @@ export interface StreamDiagnosticsOptions {
   declared: DeclaredFormat;
   /** Seconds of audio decoded so far (per channel). */
   audioSeconds: () => number;
+  /** Told of each diagnosis as it is made. */
   report: (diagnosis: Diagnosis) => void;
   now?: () => number;
 }
 
-export type TextFrameKind = 'control' | 'KeepAlive' | 'malformed' | 'audio-as-text';
-
 export class StreamDiagnostics {
   private readonly now: () => number;
   private readonly openedAt: number;
-  private readonly seen = new Set<MistakeCode>();
+  /** Each mistake once, in the order seen. */
+  readonly diagnoses: Diagnosis[] = [];
   private audioFrames = 0;
   private keepAlives = 0;
   private lastAudioAt?: number;
   private sendingMs = 0;
   private pitch?: SpeechPitch;
   private layout?: ChannelLayout;
-  /** Set when the declared rate was already contradicted by a header, or the channel count explains the pitch. */
-  private rateSettled = false;
   private declaredRate = 0;
 
   constructor(private readonly options: StreamDiagnosticsOptions) {
     this.now = options.now ?? Date.now;
     this.openedAt = this.now();
-  }
-
-  get diagnosed(): ReadonlySet<MistakeCode> {
-    return this.seen;
   }
 
   emptyFrame(): void {
@@ -72,10 +66,16 @@ export class StreamDiagnostics {
     }
   }
 
-  textFrame(kind: TextFrameKind, sample?: string): void {
-    if (kind === 'KeepAlive') this.keepAlives++;
-    if (kind === 'malformed') this.note('malformed-text-message', `received: ${sample}`);
-    if (kind === 'audio-as-text') this.note('audio-as-text', `a text frame of ${sample} that is not UTF-8 text`);
+  keepAlive(): void {
+    this.keepAlives++;
+  }
+
+  malformedText(sample: string): void {
+    this.note('malformed-text-message', `received: ${sample}`);
+  }
+
+  audioAsText(bytes: number): void {
+    this.note('audio-as-text', `a text frame of ${bytes} bytes that is not UTF-8 text`);
   }
 
   jsonAsBinary(type: string): void {
@@ -92,7 +92,6 @@ export class StreamDiagnostics {
   sourceFormat(format: { sampleRate: number; channels: number; fromHeader: boolean }, rawPcm: boolean): void {
     const { sampleRate, channels } = this.options.declared;
     if (format.fromHeader && sampleRate && sampleRate !== format.sampleRate) {
-      this.rateSettled = true;
       this.note('sample-rate-mismatch', `sample_rate=${sampleRate} was declared but the WAV header says ${format.sampleRate} Hz; the header was followed`);
     }
     if (format.fromHeader && this.options.declared.encoding && channels !== format.channels) {
@@ -117,7 +116,7 @@ export class StreamDiagnostics {
 
   timedOut(audioSeen: boolean): void {
     if (audioSeen) this.note('idle', `no frame for the timeout after ${this.audioFrames} audio frames`);
-    else if (this.keepAlives > 0) this.note('keepalive-only', `${this.keepAlives} KeepAlive messages, no audio`);
+    else if (this.keepAlives > 0) this.noteKeepAliveOnly();
     else this.note('no-audio', 'nothing arrived after opening');
   }
 
@@ -130,7 +129,7 @@ export class StreamDiagnostics {
   end(): void {
     this.onLayout(this.layout?.judge());
     this.onPitch(this.pitch?.judge());
-    if (this.audioFrames === 0 && this.keepAlives > 0) this.note('keepalive-only', `${this.keepAlives} KeepAlive messages, no audio`);
+    if (this.audioFrames === 0 && this.keepAlives > 0) this.noteKeepAliveOnly();
     const seconds = this.options.audioSeconds();
     if (this.audioFrames === 0 || seconds === 0) return;
     const perFrame = seconds / this.audioFrames;
@@ -141,17 +140,22 @@ export class StreamDiagnostics {
     if (perFrame > LARGEST_FRAME_SECONDS) this.note('frames-too-large', `${this.audioFrames} frame${this.audioFrames > 1 ? 's' : ''} of ${ms} ms on average`);
   }
 
+  private noteKeepAliveOnly(): void {
+    this.note('keepalive-only', `${this.keepAlives} KeepAlive messages, no audio`);
+  }
+
   private onLayout(verdict: { declared: number; likely: number } | undefined): void {
     if (!verdict) return;
-    this.rateSettled = true;
     this.note('channels-mismatch', `channels=${verdict.declared} was declared but the samples look like ${verdict.likely === 1 ? 'mono' : `${verdict.likely} interleaved channels`}`);
   }
 
   private onPitch(verdict: PitchVerdict | undefined): void {
-    if (!verdict || this.rateSettled) return;
+    // A wrong channel count also moves the pitch; it is the mistake to name.
+    if (!verdict || this.diagnoses.some((d) => d.code === 'channels-mismatch')) return;
     const { medianHz, speedFactor } = verdict;
     if (medianHz >= VOICE_F0_HZ.low && medianHz <= VOICE_F0_HZ.high) return;
-    const likely = COMMON_RATES.reduce((best, r) => (Math.abs(Math.log(r / (this.declaredRate / speedFactor))) < Math.abs(Math.log(best / (this.declaredRate / speedFactor))) ? r : best));
+    const distance = (rate: number) => Math.abs(Math.log((rate * speedFactor) / this.declaredRate));
+    const likely = COMMON_RATES.reduce((best, r) => (distance(r) < distance(best) ? r : best));
     this.note(
       'sample-rate-mismatch',
       `at sample_rate=${this.declaredRate} the voice's pitch is ${medianHz.toFixed(0)} Hz, ${medianHz < VOICE_F0_HZ.low ? 'below' : 'above'} any speaking voice: the audio is probably ${likely} Hz`,
@@ -159,8 +163,9 @@ export class StreamDiagnostics {
   }
 
   private note(code: MistakeCode, detail: string): void {
-    if (this.seen.has(code)) return;
-    this.seen.add(code);
-    this.options.report({ code, atSeconds: Math.round(this.now() - this.openedAt) / 1000, detail });
+    if (this.diagnoses.some((d) => d.code === code)) return;
+    const diagnosis = { code, atSeconds: Math.round(this.now() - this.openedAt) / 1000, detail };
+    this.diagnoses.push(diagnosis);
+    this.options.report(diagnosis);
   }
 }

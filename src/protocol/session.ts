@@ -15,7 +15,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError, AudioInput } from '../audio/audio-input.js';
 import type { ContainerName } from '../audio/containers.js';
 import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
-import type { Diagnosis, RequestRecord } from '../requests/request-record.js';
+import type { RequestRecord } from '../requests/request-record.js';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
 import { parseTextFrame } from './client-messages.js';
@@ -93,7 +93,6 @@ export class Session {
   private bytesIn = 0;
   private readonly clock: Clock;
   private readonly diagnostics: StreamDiagnostics;
-  private readonly diagnoses: Diagnosis[] = [];
   private readonly messagesSent: Record<string, number> = {};
   private readonly framesReceived: Record<string, number> = {};
   private container?: ContainerName;
@@ -107,10 +106,7 @@ export class Session {
     this.diagnostics = new StreamDiagnostics({
       declared: { encoding: options.encoding, sampleRate: options.sampleRate, channels: options.channels },
       audioSeconds: () => this.input.durationSeconds,
-      report: (d) => {
-        this.diagnoses.push(d);
-        this.deps.log.warn({ clientMistake: d.code, detail: d.detail }, `${mistakes[d.code].title} ${mistakes[d.code].fix}`);
-      },
+      report: (d) => this.deps.log.warn({ clientMistake: d.code, detail: d.detail }, `${mistakes[d.code].title} ${mistakes[d.code].fix}`),
     });
     this.input = new AudioInput(
       {
@@ -172,7 +168,7 @@ export class Session {
     if (this.audioSeen || this.deps.policy.keepAliveBeforeAudio) this.armInactivityTimer();
     if (typeof frame !== 'string' && !isUtf8(frame)) {
       this.count(this.framesReceived, 'invalid text');
-      this.diagnostics.textFrame('audio-as-text', `${frame.length} bytes`);
+      this.diagnostics.audioAsText(frame.length);
       this.send(schemaErrorMessage('Could not deserialize last text message: it is not UTF-8 text. Send audio as binary frames.', ''));
       return;
     }
@@ -180,12 +176,12 @@ export class Session {
     const parsed = parseTextFrame(text);
     if (!parsed.ok) {
       this.count(this.framesReceived, 'invalid text');
-      this.diagnostics.textFrame('malformed', text.slice(0, 200));
+      this.diagnostics.malformedText(text.slice(0, 200));
       this.send(schemaErrorMessage(parsed.description, text));
       return;
     }
     this.count(this.framesReceived, parsed.message.type);
-    this.diagnostics.textFrame(parsed.message.type === 'KeepAlive' ? 'KeepAlive' : 'control');
+    if (parsed.message.type === 'KeepAlive') this.diagnostics.keepAlive();
     switch (parsed.message.type) {
       case 'KeepAlive':
         return;
@@ -214,7 +210,7 @@ export class Session {
       format: this.format,
       messagesSent: { ...this.messagesSent },
       framesReceived: { ...this.framesReceived },
-      diagnoses: [...this.diagnoses],
+      diagnoses: [...this.diagnostics.diagnoses],
     };
   }
 
