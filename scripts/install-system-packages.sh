@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages Earshot uses, installed with apt-get (run as root); does nothing when present.
-#   (always)  ffmpeg: decodes containerized and compressed audio (WebM, Ogg, MP3, FLAC, MP4)
+#   (always)  ffmpeg: decodes containerized and compressed audio (WebM, Ogg, MP3, FLAC, MP4);
+#             python3, make, g++: node-gyp builds better-sqlite3 (the request log) when no prebuilt binary downloads
 #   --test    festival with the natural cmu_us_slt_arctic_hts voice, and sox: the tests' real speech;
 #             tmux: a real terminal for the test of `earshot stream`'s live display
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v python3 >/dev/null || need+=(python3)
+command -v make >/dev/null || need+=(make)
+command -v g++ >/dev/null || need+=(g++)
 if [ "${1:-}" = "--test" ]; then
   command -v text2wave >/dev/null || need+=(festival)
   [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
