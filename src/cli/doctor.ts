@@ -7,7 +7,7 @@ import { connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { WavHeaderReader } from '../audio/wav-header.js';
 import { listenUrl, openListen } from '../client/live-client.js';
-import { closeFailure, explainClose, explainRefusal } from './explain.js';
+import { closeFailure, explainClose, explainRefusal } from '../protocol/explain.js';
 import { painter } from './terminal.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `doctor`
-// checks any Deepgram-compatible endpoint; `stream` transcribes a file or stdin live.
+// `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `token`
+// grants a browser access token; `doctor` checks any Deepgram-compatible endpoint; `stream`
+// transcribes a file or stdin live.
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { defaultConfig, defaultRequestLogPath } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
 import { formatCheck, runDoctor } from './doctor.js';
 import { streamAudio } from './stream-command.js';
-import { formatList, formatRecord, localRequests, remoteRequests, RequestSourceError, type RequestSource } from './requests-command.js';
+import { ExplainedError } from '../client/earshot-api.js';
+import { GRANT_TTL_SECONDS } from '../server/access-tokens.js';
+import { formatList, formatRecord, localRequests, remoteRequests, type RequestSource } from './requests-command.js';
+import { grantToken, pageLink } from './token-command.js';
 
 const integer = (value: string): number => {
   const n = Number(value);
@@ -86,7 +90,7 @@ async function reportErrors(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {
-    console.error(`earshot: ${err instanceof RequestSourceError ? err.message : String(err)}`);
+    console.error(`earshot: ${err instanceof ExplainedError ? err.message : String(err)}`);
     process.exitCode = 1;
   }
 }
@@ -110,8 +114,25 @@ requests
   .action((id: string, opts) =>
     reportErrors(async () => {
       const record = await requestSource().get(id);
-      if (!record) throw new RequestSourceError(`no request ${id} in the log (records older than the retention period are deleted)`);
+      if (!record) throw new ExplainedError(`no request ${id} in the log (records older than the retention period are deleted)`);
       console.log(opts.json ? JSON.stringify(record, null, 2) : formatRecord(record, process.stdout));
+    }),
+  );
+
+program
+  .command('token')
+  .description('grant a short-lived access token (POST /v1/auth/grant) for a browser; the key stays here')
+  .option('--server <url>', 'server', 'http://127.0.0.1:8080')
+  .option('--api-key <key>', 'API key (also EARSHOT_API_KEY)')
+  .option('--ttl <seconds>', `lifetime, ${GRANT_TTL_SECONDS.min}-${GRANT_TTL_SECONDS.max} (default ${GRANT_TTL_SECONDS.default}); checked when a stream opens, so an open stream outlives it`, integer)
+  .option('--page', 'print the live-captions page\'s address with the token in it, to open in a browser')
+  .option('--json', 'print {access_token, expires_in}')
+  .action((opts) =>
+    reportErrors(async () => {
+      const granted = await grantToken({ server: opts.server, apiKey: opts.apiKey ?? process.env.EARSHOT_API_KEY, ttlSeconds: opts.ttl });
+      if (opts.json) console.log(JSON.stringify(granted));
+      else console.log(opts.page ? pageLink(opts.server, granted.access_token) : granted.access_token);
+      if (!opts.json) console.error(`earshot: the token expires in ${granted.expires_in} s`);
     }),
   );
 

@@ -3,7 +3,8 @@
 import { existsSync } from 'node:fs';
 import { RequestLog } from '../requests/request-log.js';
 import type { RequestRecord } from '../requests/request-record.js';
-import { explainClose, explainMistake, explainRefusal } from './explain.js';
+import { ExplainedError, earshotApi } from '../client/earshot-api.js';
+import { explainClose, explainMistake, explainRefusal } from '../protocol/explain.js';
 import { painter } from './terminal.js';
 
 export interface RequestSource {
@@ -11,10 +12,8 @@ export interface RequestSource {
   get(requestId: string): Promise<RequestRecord | undefined>;
 }
 
-export class RequestSourceError extends Error {}
-
 export function localRequests(path: string): RequestSource {
-  if (!existsSync(path)) throw new RequestSourceError(`no request log at ${path} (a server writes it there once it has started; --db names another)`);
+  if (!existsSync(path)) throw new ExplainedError(`no request log at ${path} (a server writes it there once it has started; --db names another)`);
   const read = async <T>(query: (log: RequestLog) => T): Promise<T> => {
     const log = new RequestLog(path, { readonly: true });
     try {
@@ -31,19 +30,10 @@ export function localRequests(path: string): RequestSource {
 
 /** `server`: the http(s) or ws(s) base URL of an Earshot. */
 export function remoteRequests(server: string, apiKey?: string): RequestSource {
-  const base = new URL(server.replace(/^ws/, 'http'));
-  const fetchJson = async (path: string) => {
-    const response = await fetch(new URL(path, base), { headers: apiKey ? { authorization: `Token ${apiKey}` } : {} });
-    if (response.status === 404 && path.includes('/v1/requests/')) return undefined;
-    if (!response.ok) {
-      const { what, fix } = explainRefusal(response.status, response.headers.get('dg-error') ?? undefined);
-      throw new RequestSourceError(`${what}${fix ? `\n${fix}` : ''}`);
-    }
-    return response.json();
-  };
+  const api = earshotApi(server, apiKey);
   return {
-    list: async (limit) => (await fetchJson(`/v1/requests?limit=${limit}`)).requests,
-    get: (id) => fetchJson(`/v1/requests/${encodeURIComponent(id)}`),
+    list: async (limit) => (await api(`/v1/requests?limit=${limit}`)).requests,
+    get: (id) => api(`/v1/requests/${encodeURIComponent(id)}`, { missingOk: true }),
   };
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { PCM_SAMPLE_FORMAT } from '../audio/audio-input.js';
 import { bytesPerSample } from '../audio/sample-format.js';
 import { openListen } from '../client/live-client.js';
-import { explainClose, explainRefusal } from './explain.js';
+import { explainClose, explainRefusal } from '../protocol/explain.js';
 import { painter } from './terminal.js';
 
 export interface StreamOptions {

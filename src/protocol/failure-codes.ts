@@ -27,7 +27,35 @@ export const failures = {
     status: 401,
     errCode: 'INVALID_AUTH',
     message: 'Invalid credentials.',
-    fix: 'Send "Authorization: Token <key>" (or the subprotocols "token", "<key>") with a key the server was started with (--api-key or EARSHOT_API_KEYS).',
+    fix: 'Send "Authorization: Token <key>" (or the subprotocols "token", "<key>") with a key the server was started with (--api-key or EARSHOT_API_KEYS). A browser should not hold a key: give it an access token (`earshot token`, or POST /v1/auth/grant from your backend), sent as the subprotocols "bearer", "<token>".',
+  },
+  KEY_REQUIRED: {
+    kind: 'http',
+    status: 401,
+    errCode: 'INVALID_AUTH',
+    message: 'This endpoint needs an API key; an access token is not enough.',
+    fix: 'Access tokens from POST /v1/auth/grant open /v1/listen only; send "Authorization: Token <key>" with an API key here.',
+  },
+  TOKEN_EXPIRED: {
+    kind: 'http',
+    status: 401,
+    errCode: 'INVALID_AUTH',
+    message: 'The access token has expired.',
+    fix: 'Access tokens are short-lived and checked at the handshake only: ask POST /v1/auth/grant for a new one just before each connection.',
+  },
+  TOKEN_INVALID: {
+    kind: 'http',
+    status: 401,
+    errCode: 'INVALID_AUTH',
+    message: 'The access token is not valid.',
+    fix: 'Use the access_token exactly as POST /v1/auth/grant on this server returned it; tokens from another server, or from before a change of EARSHOT_TOKEN_SECRET, do not verify.',
+  },
+  BAD_REQUEST: {
+    kind: 'http',
+    status: 400,
+    errCode: 'BAD_REQUEST',
+    message: 'Invalid request body.',
+    fix: 'POST /v1/auth/grant takes no body or the JSON {"ttl_seconds": N} with N from 1 to 3600.',
   },
   INVALID_QUERY_PARAMETER: {
     kind: 'http',
@@ -55,7 +83,7 @@ export const failures = {
     status: 405,
     errCode: 'METHOD_NOT_ALLOWED',
     message: 'Method not allowed.',
-    fix: 'Open /v1/listen with a WebSocket upgrade (GET); pre-recorded POST is not offered yet.',
+    fix: 'Open /v1/listen with a WebSocket upgrade (GET; pre-recorded POST is not offered yet); POST to /v1/auth/grant.',
   },
   UPGRADE_REQUIRED: {
     kind: 'http',
@@ -204,9 +232,11 @@ export function closeReason(code: StreamFailureCode, detail?: string): string {
   const base = failures[code].reason;
   if (code !== 'DATA-0000' || !detail) return base;
   const reason = `${base}: ${detail}`;
-  if (Buffer.byteLength(reason) <= MAX_REASON_BYTES) return reason;
+  // TextEncoder rather than Buffer: this table is also bundled into the browser page.
+  const bytes = new TextEncoder().encode(reason);
+  if (bytes.length <= MAX_REASON_BYTES) return reason;
   const ellipsis = '…';
-  const kept = Buffer.from(reason).subarray(0, MAX_REASON_BYTES - Buffer.byteLength(ellipsis));
+  const kept = bytes.subarray(0, MAX_REASON_BYTES - new TextEncoder().encode(ellipsis).length);
   // A multi-byte character cut in half decodes to U+FFFD: drop it.
-  return kept.toString('utf8').replace(/\uFFFD$/, '') + ellipsis;
+  return new TextDecoder().decode(kept).replace(/\uFFFD$/, '') + ellipsis;
 }

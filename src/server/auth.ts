@@ -1,9 +1,11 @@
 // Credentials of a /v1/listen handshake, in all four forms Deepgram clients send: the Authorization
 // header with the Token or Bearer scheme (any case: the seed's own sample sends "token KEY"), or,
 // from browsers that cannot set headers, the subprotocol pair ["token", KEY] / ["bearer", TOKEN].
+// A credential is either an API key or an access token (a JWT from POST /v1/auth/grant).
 import type { IncomingMessage } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { HandshakeError } from '../protocol/failure-codes.js';
+import { AccessTokens } from './access-tokens.js';
 
 const SCHEMES = ['token', 'bearer'];
 
@@ -47,10 +49,34 @@ export function keyId(secret: string): string {
   return `key-${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
 }
 
-/** Throws 401 unless auth is off (no keys) or the credential matches a key, whatever its scheme. */
-export function authenticate(req: IncomingMessage, apiKeys: string[]): void {
-  if (apiKeys.length === 0) return;
-  const credential = readCredential(req);
-  if (!credential) throw new HandshakeError('INVALID_AUTH', 'Invalid credentials: send "Authorization: Token <key>" or the subprotocols "token", "<key>".');
-  if (!apiKeys.some((k) => sameSecret(k, credential.secret))) throw new HandshakeError('INVALID_AUTH');
+/** What a request needs: `listen` takes a key or an access token; `key` (grants, the request log) a key. */
+export type Need = 'listen' | 'key';
+
+export class Authenticator {
+  constructor(
+    private readonly apiKeys: string[],
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  get enabled(): boolean {
+    return this.apiKeys.length > 0;
+  }
+
+  /**
+   * Resolves with the key id the request acts for — a key's fingerprint, or for an access token the
+   * fingerprint of the key that granted it — or throws a 401 HandshakeError. Keys are checked only
+   * when the server has some (no keys: auth is off, loopback only); a token is verified even then,
+   * so that a client developed against a local server meets the same expiry it will in production.
+   */
+  async check(req: IncomingMessage, need: Need): Promise<string | undefined> {
+    const credential = readCredential(req);
+    if (credential && this.apiKeys.some((k) => sameSecret(k, credential.secret))) return keyId(credential.secret);
+    if (credential && AccessTokens.isToken(credential.secret)) {
+      if (need === 'key') throw new HandshakeError('KEY_REQUIRED');
+      return this.tokens.verify(credential.secret);
+    }
+    if (!this.enabled) return credential && keyId(credential.secret);
+    if (!credential) throw new HandshakeError('INVALID_AUTH', 'Invalid credentials: send "Authorization: Token <key>" or the subprotocols "token", "<key>".');
+    throw new HandshakeError('INVALID_AUTH');
+  }
 }

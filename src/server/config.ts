@@ -26,6 +26,11 @@ export interface ServerConfig {
   requestLogPath: string;
   /** Request log records older than this many days are deleted. */
   requestLogDays: number;
+  /**
+   * Signs access tokens (POST /v1/auth/grant). Unset: a random secret per process, so tokens die
+   * with it; replicas behind one load balancer need the same EARSHOT_TOKEN_SECRET.
+   */
+  tokenSecret?: string;
 }
 
 /** Where the request log lives unless told: EARSHOT_REQUEST_LOG, else the user's state folder. */
@@ -46,6 +51,7 @@ export const defaultConfig: ServerConfig = {
   maxFrameBytes: 8 * 1024 * 1024,
   requestLogPath: defaultRequestLogPath,
   requestLogDays: 30,
+  tokenSecret: process.env.EARSHOT_TOKEN_SECRET,
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -1,28 +1,41 @@
 // The HTTP + WebSocket front door. Every request gets a `dg-request-id`; a /v1/listen upgrade passes
 // these steps in order, and the first that refuses answers with its status, `dg-error` and JSON body:
 //
-//   route → draining? → stream limit → auth → query options → 101 upgrade → Session
+//   route → auth (key or access token) → draining? → stream limit → query options → 101 upgrade → Session
+//
+// A plain GET of /v1/listen runs the same checks and answers 426 if all pass, so a client that cannot
+// read a refused upgrade (a browser) can ask why. Besides /v1/listen: POST /v1/auth/grant (access
+// tokens), GET /v1/requests (the request log), /healthz, and the browser page at `/`.
 //
 // Each attempt on /v1/listen, refused or upgraded, is written to the request log under its id: at
 // the refusal, or at the upgrade and again when the stream closes.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
 import { Session } from '../protocol/session.js';
 import type { RequestLog } from '../requests/request-log.js';
 import type { RequestRecord } from '../requests/request-record.js';
-import { authenticate, keyId, readCredential, selectProtocol } from './auth.js';
+import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
+import { Authenticator, keyId, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { webPage } from './web-page.js';
 
 const LISTEN_PATH = /(^|\/)v1\/listen\/?$/;
 const REQUESTS_PATH = /^\/v1\/requests(?:\/([^/]+))?\/?$/;
+const GRANT_PATH = /^\/v1\/auth\/grant\/?$/;
 const MAX_LISTED = 1000;
+const MAX_GRANT_BODY_BYTES = 4096;
+
+const grantRequest = z.strictObject({
+  ttl_seconds: z.number().int().min(GRANT_TTL_SECONDS.min).max(GRANT_TTL_SECONDS.max).optional(),
+});
 
 interface AcceptedHandshake {
   record: RequestRecord;
@@ -42,10 +55,15 @@ export class EarshotServer {
   private readonly wss: WebSocketServer;
   private readonly sessions = new Set<Session>();
   private readonly requestIds = new WeakMap<IncomingMessage, string>();
+  private readonly tokens: AccessTokens;
+  private readonly auth: Authenticator;
+  private readonly page = webPage();
   private draining = false;
 
   constructor(private readonly deps: EarshotServerDeps) {
     const { config } = deps;
+    this.tokens = new AccessTokens(config.tokenSecret ?? randomBytes(32).toString('base64url'));
+    this.auth = new Authenticator(config.apiKeys, this.tokens);
     // UTF-8 is checked by the session, so audio sent in a text frame is diagnosed instead of ending in 1007.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, handleProtocols: selectProtocol, skipUTF8Validation: true });
     this.wss.on('headers', (headers, req) => headers.push(`dg-request-id: ${this.requestIds.get(req)}`));
@@ -87,29 +105,69 @@ export class EarshotServer {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const requestId = randomUUID();
+    this.route(req, res, requestId).catch((err) => {
+      const error = err instanceof HandshakeError ? err : undefined;
+      if (!error) this.deps.log.error({ requestId, err: String(err) }, 'request failed');
+      if (res.headersSent) return res.destroy();
+      if (error) return this.refuse(res, requestId, error);
+      this.reply(res, requestId, 500, { err_code: 'INTERNAL_SERVER_ERROR', err_msg: 'The server failed; the log has the error under this request id.', request_id: requestId });
+    });
+  }
+
+  /** Resolves when answered; a HandshakeError thrown here is the refusal. */
+  private async route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (path === '/healthz') return this.reply(res, requestId, 200, { status: 'ok', streams: this.sessions.size });
+    if (GRANT_PATH.test(path)) {
+      if (req.method !== 'POST') throw new HandshakeError('METHOD_NOT_ALLOWED', 'Access tokens are granted by POST /v1/auth/grant.');
+      return this.grant(req, res, requestId);
+    }
     const requests = REQUESTS_PATH.exec(path);
     if (requests && req.method === 'GET') return this.showRequests(req, res, requestId, requests[1], url.searchParams);
-    if (LISTEN_PATH.test(path)) {
-      const error = new HandshakeError(req.method === 'GET' ? 'UPGRADE_REQUIRED' : 'METHOD_NOT_ALLOWED');
-      this.logRefusal(this.newRecord(req, requestId), error);
-      return this.refuse(res, requestId, error);
+    if (LISTEN_PATH.test(path)) return this.refuseListen(req, res, requestId);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      return this.page(req, res, (why) => this.refuse(res, requestId, new HandshakeError('NOT_FOUND', why)));
     }
-    this.refuse(res, requestId, new HandshakeError('NOT_FOUND', `No such endpoint: ${path}`));
+    throw new HandshakeError('NOT_FOUND', `No such endpoint: ${path}`);
   }
 
-  /** GET /v1/requests[?limit=N&before=ISO] and /v1/requests/<id>: the request log, behind the same keys as /v1/listen. */
-  private showRequests(req: IncomingMessage, res: ServerResponse, requestId: string, id: string | undefined, query: URLSearchParams): void {
+  /** /v1/listen without an upgrade: whatever the handshake would refuse, else 426. */
+  private async refuseListen(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const record = this.newRecord(req, requestId);
+    let error = new HandshakeError('METHOD_NOT_ALLOWED');
+    if (req.method === 'GET') error = await this.admit(req, () => new HandshakeError('UPGRADE_REQUIRED')).catch(asHandshakeError);
+    this.logRefusal(record, error);
+    this.refuse(res, requestId, error);
+  }
+
+  /** POST /v1/auth/grant, as Deepgram: an API key in, `{access_token, expires_in}` out. */
+  private async grant(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const caller = await this.auth.check(req, 'key');
+    const body = await readBody(req, MAX_GRANT_BODY_BYTES);
+    let json: unknown = {};
     try {
-      authenticate(req, this.deps.config.apiKeys);
-    } catch (err) {
-      return this.refuse(res, requestId, err as HandshakeError);
+      if (body.trim()) json = JSON.parse(body);
+    } catch {
+      throw new HandshakeError('BAD_REQUEST', 'The request body is not JSON.');
     }
+    const parsed = grantRequest.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HandshakeError('BAD_REQUEST', `Invalid '${issue.path.join('.') || 'body'}': ${issue.message}.`);
+    }
+    const grant = await this.tokens.grant(caller ?? 'anonymous', parsed.data.ttl_seconds);
+    this.deps.log.info({ requestId, keyId: caller, expiresIn: grant.expires_in }, 'access token granted');
+    this.reply(res, requestId, 200, grant);
+  }
+
+  /** GET /v1/requests[?limit=N&before=ISO] and /v1/requests/<id>: the request log, behind the API keys. */
+  private async showRequests(req: IncomingMessage, res: ServerResponse, requestId: string, id: string | undefined, query: URLSearchParams): Promise<void> {
+    await this.auth.check(req, 'key');
     if (id) {
       const record = this.deps.requests.get(id);
-      return record ? this.reply(res, requestId, 200, record) : this.refuse(res, requestId, new HandshakeError('REQUEST_NOT_FOUND', `No request ${id} is in the request log.`));
+      if (!record) throw new HandshakeError('REQUEST_NOT_FOUND', `No request ${id} is in the request log.`);
+      return this.reply(res, requestId, 200, record);
     }
     const limit = Math.min(Number(query.get('limit') ?? 50) || 50, MAX_LISTED);
     this.reply(res, requestId, 200, { requests: this.deps.requests.list({ limit, before: query.get('before') ?? undefined }) });
@@ -118,17 +176,18 @@ export class EarshotServer {
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const record = this.newRecord(req, randomUUID());
     socket.on('error', () => socket.destroy());
-    let accepted: AcceptedHandshake;
-    try {
-      accepted = { record, options: this.admit(req) };
-    } catch (err) {
-      const error = err instanceof HandshakeError ? err : new HandshakeError('INVALID_QUERY_PARAMETER', String(err));
+    this.admit(req, (options, caller) => {
+      // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
+      record.keyId = caller;
+      this.requestIds.set(req, record.requestId);
+      // A client gone while its token was checked is destroyed by handleUpgrade.
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, req, { record, options }));
+    }).catch((err) => {
+      const error = asHandshakeError(err);
       this.deps.log.warn({ requestId: record.requestId, status: error.status, error: error.message, path: record.path }, 'handshake refused');
       this.logRefusal(record, error);
-      return this.refuseSocket(socket, record.requestId, error);
-    }
-    this.requestIds.set(req, record.requestId);
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, req, accepted));
+      this.refuseSocket(socket, record.requestId, error);
+    });
   }
 
   private newRecord(req: IncomingMessage, requestId: string): RequestRecord {
@@ -165,14 +224,19 @@ export class EarshotServer {
     }
   }
 
-  /** The handshake checks, in order; throws the first HandshakeError. */
-  private admit(req: IncomingMessage): ListenOptions {
+  /**
+   * The handshake checks, in order; rejects with the first HandshakeError, else resolves with what
+   * `accept` returns. Auth comes first, so an unauthenticated client learns nothing of the server's
+   * state. From the stream limit to `accept` (which starts the Session) the code is synchronous, so
+   * the limit holds however many handshakes wait on token verification together.
+   */
+  private async admit<T>(req: IncomingMessage, accept: (options: ListenOptions, caller: string | undefined) => T): Promise<T> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (!LISTEN_PATH.test(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
+    const caller = await this.auth.check(req, 'listen');
     if (this.draining) throw new HandshakeError('SERVER_DRAINING');
     if (this.sessions.size >= this.deps.config.maxStreams) throw new HandshakeError('TOO_MANY_REQUESTS');
-    authenticate(req, this.deps.config.apiKeys);
-    return parseListenOptions(url.searchParams);
+    return accept(parseListenOptions(url.searchParams), caller);
   }
 
   private startSession(ws: WebSocket, req: IncomingMessage, { record, options }: AcceptedHandshake): void {
@@ -238,4 +302,20 @@ export class EarshotServer {
     const body = JSON.stringify(json);
     res.writeHead(status, { 'content-type': 'application/json', 'dg-request-id': requestId }).end(body);
   }
+}
+
+function asHandshakeError(err: unknown): HandshakeError {
+  return err instanceof HandshakeError ? err : new HandshakeError('INVALID_QUERY_PARAMETER', String(err));
+}
+
+/** The request body as text, refused (400) beyond `limit` bytes. */
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new HandshakeError('BAD_REQUEST', `The request body is larger than ${limit} bytes.`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -90,13 +90,21 @@ describe('handshake with an API key configured', () => {
     }
   });
 
-  test('other paths: 404; /v1/listen without an upgrade: 426; with POST: 405', async () => {
+  test('other paths: 404; /v1/listen without an upgrade: the handshake checks, then 426; with POST: 405', async () => {
     const http = server.url.replace('ws://', 'http://');
-    assertRefusal(await refused(`${server.url}/v2/listen`, { headers: { Authorization: `Token ${KEY}` } }), 404, 'NOT_FOUND', /No such endpoint/);
-    const get = await fetch(`${http}/v1/listen`);
+    const auth = { Authorization: `Token ${KEY}` };
+    assertRefusal(await refused(`${server.url}/v2/listen`, { headers: auth }), 404, 'NOT_FOUND', /No such endpoint/);
+    const get = await fetch(`${http}/v1/listen`, { headers: auth });
     assert.equal(get.status, 426);
     assert.match(get.headers.get('dg-request-id') ?? '', UUID);
     assert.match(get.headers.get('dg-error') ?? '', /WebSocket upgrade/);
+    // A browser cannot read a refused upgrade; the same URL fetched says why it was refused.
+    const unauthenticated = await fetch(`${http}/v1/listen`);
+    assert.equal(unauthenticated.status, 401);
+    assert.match(unauthenticated.headers.get('dg-error') ?? '', /Invalid credentials/);
+    const badQuery = await fetch(`${http}/v1/listen?language=fr`, { headers: auth });
+    assert.equal(badQuery.status, 400);
+    assert.match(badQuery.headers.get('dg-error') ?? '', /Invalid 'language'/);
     const post = await fetch(`${http}/v1/listen`, { method: 'POST', body: 'x' });
     assert.equal(post.status, 405);
     assert.equal((await post.json()).err_code, 'METHOD_NOT_ALLOWED');

@@ -1,19 +1,31 @@
 // Plain-words explanations of what a Deepgram-compatible endpoint answered, from the one failure
-// table: `requests show`, `doctor` and `stream` all explain through here.
-import { STATUS_CODES } from 'node:http';
-import { failures, mistakes, type FailureCode, type MistakeCode } from '../protocol/failure-codes.js';
+// table: `requests show`, `doctor`, `stream` and the browser page all explain through here, so this
+// module imports nothing from Node.
+import { failures, mistakes, type FailureCode, type HandshakeFailure, type MistakeCode } from './failure-codes.js';
 
 export interface Explanation {
   what: string;
   fix?: string;
 }
 
-const HTTP_ROWS = Object.values(failures).filter((f) => f.kind === 'http');
+const HTTP_ROWS: HandshakeFailure[] = Object.values(failures).filter((f) => f.kind === 'http');
 
-/** A refused handshake: its status and `dg-error` text. */
+/** Reason phrases of the statuses Deepgram and Earshot answer with (the browser has no STATUS_CODES). */
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
+  405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  426: 'Upgrade Required', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
+  503: 'Service Unavailable', 504: 'Gateway Timeout',
+};
+
+/**
+ * A refused handshake: its status and `dg-error` text. Several rows share a status (401 for a bad
+ * key, an expired token, …): the row whose message starts the `dg-error` text wins.
+ */
 export function explainRefusal(status: number, dgError?: string): Explanation {
-  const row = HTTP_ROWS.find((f) => f.status === status);
-  const what = `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trim() + (dgError ? `: ${dgError}` : '');
+  const rows = HTTP_ROWS.filter((f) => f.status === status);
+  const row = rows.find((f) => dgError?.startsWith(f.message.replace(/\.$/, ''))) ?? rows[0];
+  const what = `HTTP ${status} ${STATUS_TEXT[status] ?? ''}`.trim() + (dgError ? `: ${dgError}` : '');
   if (row) return { what, fix: row.fix };
   if (status >= 500) return { what, fix: 'The server failed; retry, and report the request id if it persists.' };
   return { what };
