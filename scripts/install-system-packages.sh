@@ -3,7 +3,8 @@
 #   (always)  ffmpeg: decodes containerized and compressed audio (WebM, Ogg, MP3, FLAC, MP4);
 #             python3, make, g++: node-gyp builds better-sqlite3 (the request log) when no prebuilt binary downloads
 #   --test    festival with the natural cmu_us_slt_arctic_hts voice, and sox: the tests' real speech;
-#             tmux: a real terminal for the test of `earshot stream`'s live display
+#             tmux: a real terminal for the test of `earshot stream`'s live display;
+#             chromium: the browser page's end-to-end test (driven by playwright-core, which downloads no browser)
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
@@ -15,6 +16,7 @@ if [ "${1:-}" = "--test" ]; then
   [ -d /usr/share/festival/voices/us/cmu_us_slt_arctic_hts ] || need+=(festvox-us-slt-hts)
   command -v sox >/dev/null || need+=(sox)
   command -v tmux >/dev/null || need+=(tmux)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

@@ -6,30 +6,21 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium } from 'playwright-core';
-import { cached, speechWav } from '../test/helpers/fixtures.js';
+import { launchWithMicrophone } from '../test/helpers/browser.js';
+import { paddedSpeechWav } from '../test/helpers/fixtures.js';
 
 export const MEDIARECORDER_TEXT = 'A browser recorded this sentence with its media recorder, in small webm chunks.';
 const TIMESLICE_MS = 250;
 const fixture = new URL('../test/fixtures/mediarecorder-chromium', import.meta.url).pathname;
 
 // Silence around the speech, so the fake device's loop restarts in silence.
-const speech = speechWav(MEDIARECORDER_TEXT, 48000);
-const padded = cached('mediarecorder-mic.wav', speech);
-execFileSync('sox', ['-D', speech, padded, 'pad', '1', '3']);
+const padded = paddedSpeechWav(MEDIARECORDER_TEXT, 48000, 1, 3);
 const seconds = Number(execFileSync('soxi', ['-D', padded], { encoding: 'utf8' }));
 
 // getUserMedia needs a secure context: a page on loopback is one.
 const page = createServer((_req, res) => res.end('<!doctype html><title>recorder</title>')).listen(0, '127.0.0.1');
 await new Promise((r) => page.once('listening', r));
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-quic',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${padded}`,
-  ],
-});
+const browser = await launchWithMicrophone(padded);
 try {
   const tab = await browser.newPage();
   await tab.goto(`http://127.0.0.1:${(page.address() as AddressInfo).port}/`);

@@ -50,6 +50,11 @@ export function speechWav(text: string, rate = 16000): string {
   return sox(raw, target, ['-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer']);
 }
 
+/** Festival speech of `text` at `rate` Hz with seconds of silence before and after: a fake microphone's file, which Chromium loops. */
+export function paddedSpeechWav(text: string, rate: number, before: number, after: number): string {
+  return sox(speechWav(text, rate), cached('padded.wav', text, String(rate), String(before), String(after)), [], ['pad', String(before), String(after)]);
+}
+
 /** Festival speech of `text` with its leading and trailing silence cut off (below 0.2 % of full scale; festival's floor is under 0.1 %). */
 export function trimmedSpeechWav(text: string): string {
   return sox(speechWav(text), cached('trimmed.wav', text), [], ['silence', '1', '0.005', '0.2%', 'reverse', 'silence', '1', '0.005', '0.2%', 'reverse']);
