@@ -48,9 +48,11 @@ describe('closing rules (timeouts shortened to 1.5 s)', () => {
   });
 
   test('after the first audio, KeepAlive keeps the stream open; silence then closes it with NET-0001', async () => {
-    const c = await connect(listenUrl(server.url, LINEAR16));
+    // Speech is made before connecting: festival runs synchronously on the loop the server shares.
     const text = 'Please hold the line while I look up the details of your account.';
-    await c.stream(wavData(speechWav(text)), 640);
+    const speech = wavData(speechWav(text));
+    const c = await connect(listenUrl(server.url, LINEAR16));
+    await c.stream(speech, 640);
     const stop = keepAliveEvery(c, 400);
     await sleep(TIMEOUT_MS * 2.5);
     assert.equal(c.ws.readyState, c.ws.OPEN, 'KeepAlive kept the stream alive');
@@ -61,7 +63,7 @@ describe('closing rules (timeouts shortened to 1.5 s)', () => {
     assert.ok(Date.now() - quietFrom >= TIMEOUT_MS - 450, 'the timer runs from the last frame');
     // The accepted audio was transcribed and counted before the close.
     assert.ok(wer(text, transcriptOf(c.messages)) <= 0.25, transcriptOf(c.messages));
-    assert.ok(Math.abs(c.messages.at(-1).duration - wavData(speechWav(text)).length / 32000) < 0.01);
+    assert.ok(Math.abs(c.messages.at(-1).duration - speech.length / 32000) < 0.01);
   });
 
   test('DATA-0000: bytes that are not audio → 1008 with a reason a person can act on', async () => {
@@ -87,9 +89,10 @@ describe('closing rules (timeouts shortened to 1.5 s)', () => {
 
   test('a bad stream never disturbs another: a concurrent stream completes with its words', async () => {
     const text = 'This stream is fine while another one fails.';
+    const speech = wavData(speechWav(text));
     const good = await connect(listenUrl(server.url, LINEAR16));
     const bad = await connect(listenUrl(server.url, {}));
-    const streaming = good.stream(wavData(speechWav(text)), 640, 5);
+    const streaming = good.stream(speech, 640, 5);
     bad.ws.send(randomBytes(8000));
     assert.equal((await bad.closed).code, 1008);
     await streaming;
@@ -112,13 +115,14 @@ describe('server setting: KeepAlive may keep a stream open before its first audi
   after(() => server.stop());
 
   test('KeepAlive-only stream lives past the timeout, then transcribes its audio', async () => {
+    const text = 'Finally some speech.';
+    const speech = wavData(speechWav(text));
     const c = await connect(listenUrl(server.url, LINEAR16));
     const stop = keepAliveEvery(c, 300);
     await sleep(TIMEOUT_MS * 2.5);
     stop();
     assert.equal(c.ws.readyState, c.ws.OPEN);
-    const text = 'Finally some speech.';
-    await c.stream(wavData(speechWav(text)), 640);
+    await c.stream(speech, 640);
     c.send({ type: 'CloseStream' });
     assert.equal((await c.closed).code, 1000);
     assert.ok(wer(text, transcriptOf(c.messages)) <= 0.25, transcriptOf(c.messages));

@@ -14,8 +14,12 @@ const RAW16K = { encoding: 'linear16', sample_rate: 16000 };
 const work = mkdtempSync(join(tmpdir(), 'earshot-diagnostics-'));
 const db = join(work, 'requests.db');
 let server: TestServer;
+let speech16k: Buffer;
 
 before(async () => {
+  // Made before any stream opens: festival runs synchronously, and the server shares this event
+  // loop, so speech made mid-stream would starve it past the 1.5 s inactivity timeout.
+  speech16k = wavData(speechWav(PASSAGE.slice(0, 2).join(' ')));
   server = await startServer({ requestLogPath: db, inactivityTimeoutMs: 1500 });
 });
 after(async () => {
@@ -54,7 +58,6 @@ async function assertDiagnosed(requestId: string, code: string, detail?: RegExp)
   return record;
 }
 
-const speech16k = () => wavData(speechWav(PASSAGE.slice(0, 2).join(' ')));
 
 test('a clean stream is logged with its format, counts and no problems', async () => {
   const c = await open(RAW16K);
@@ -93,7 +96,7 @@ test('a refused handshake is logged with its status, dg-error and key id, never 
 
 test('empty binary frame', async () => {
   const c = await open(RAW16K);
-  await c.stream(speech16k().subarray(0, 32000), 3200);
+  await c.stream(speech16k.subarray(0, 32000), 3200);
   c.ws.send(Buffer.alloc(0));
   await c.closed;
   await assertDiagnosed(c.requestId, 'empty-binary-frame');
@@ -111,19 +114,19 @@ test('KeepAlive-only connection', async () => {
 test('audio slower than real time (starvation)', async () => {
   const c = await open(RAW16K);
   // 50 ms of audio every 100 ms, for 7 s: half of real time.
-  await c.stream(speech16k().subarray(0, 70 * 1600), 1600, 100);
+  await c.stream(speech16k.subarray(0, 70 * 1600), 1600, 100);
   await finish(c);
   await assertDiagnosed(c.requestId, 'audio-starvation', /\b(4\d|5\d) % of real time/);
 });
 
 test('frames far too small, and far too large', async () => {
   const small = await open(RAW16K);
-  await small.stream(speech16k().subarray(0, 32000), 64); // 2 ms frames
+  await small.stream(speech16k.subarray(0, 32000), 64); // 2 ms frames
   await finish(small);
   await assertDiagnosed(small.requestId, 'frames-too-small', /500 frames of 2\.0 ms/);
 
   const large = await open(RAW16K);
-  large.ws.send(speech16k().subarray(0, 96000)); // 3 s in one frame
+  large.ws.send(speech16k.subarray(0, 96000)); // 3 s in one frame
   await finish(large);
   await assertDiagnosed(large.requestId, 'frames-too-large', /1 frame of 3000 ms/);
 });
@@ -149,17 +152,18 @@ test('containerized audio sent with raw encoding and sample_rate', async () => {
 test('a declared sample_rate the voice contradicts, both ways, and none for the right rate', async () => {
   const text = PASSAGE.slice(0, 3).join(' ');
   const at48k = wavData(speechWav(text, 48000));
+  const at16k = wavData(speechWav(text));
   const slow = await open({ encoding: 'linear16', sample_rate: 16000 });
   await slow.stream(at48k, 4800);
   await finish(slow);
   await assertDiagnosed(slow.requestId, 'sample-rate-mismatch', /pitch is \d+ Hz, below any speaking voice: the audio is probably (44100|48000) Hz/);
 
   const fast = await open({ encoding: 'linear16', sample_rate: 48000 });
-  await fast.stream(wavData(speechWav(text)), 4800);
+  await fast.stream(at16k, 4800);
   await finish(fast);
   await assertDiagnosed(fast.requestId, 'sample-rate-mismatch', /above any speaking voice: the audio is probably 16000 Hz/);
 
-  for (const [rate, pcm] of [[48000, at48k], [16000, wavData(speechWav(text))]] as const) {
+  for (const [rate, pcm] of [[48000, at48k], [16000, at16k]] as const) {
     const right = await open({ encoding: 'linear16', sample_rate: rate });
     await right.stream(pcm, 4800);
     await finish(right);
@@ -169,14 +173,14 @@ test('a declared sample_rate the voice contradicts, both ways, and none for the 
 
 test('declared channels contradicted by the samples', async () => {
   const mono = await open({ ...RAW16K, channels: 2 });
-  await mono.stream(speech16k(), 3200);
+  await mono.stream(speech16k, 3200);
   await finish(mono);
   await assertDiagnosed(mono.requestId, 'channels-mismatch', /channels=2 was declared but the samples look like mono/);
 });
 
 test('closing the socket without CloseStream', async () => {
   const c = await open(RAW16K);
-  await c.stream(speech16k().subarray(0, 64000), 3200);
+  await c.stream(speech16k.subarray(0, 64000), 3200);
   c.ws.close(1000);
   await c.closed;
   await assertDiagnosed(c.requestId, 'closed-without-closestream', /s of audio after the last final were not transcribed/);
@@ -184,7 +188,7 @@ test('closing the socket without CloseStream', async () => {
 
 test('JSON sent as binary, audio sent as text, and a malformed text message', async () => {
   const c = await open(RAW16K);
-  await c.stream(speech16k().subarray(0, 16000), 3200);
+  await c.stream(speech16k.subarray(0, 16000), 3200);
   c.ws.send(Buffer.from([0xff, 0xfe, 0x00, 0x80, 0xc3, 0x28]), { binary: false });
   c.ws.send('hello');
   c.ws.send(Buffer.from(JSON.stringify({ type: 'CloseStream' })), { binary: true });
