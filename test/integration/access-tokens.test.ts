@@ -3,12 +3,12 @@
 // refused at the handshake with 401 and a dg-error that says which.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DeepgramClient } from '@deepgram/sdk';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { earshot } from '../helpers/cli.js';
 import { connect, listenUrl, refused, transcriptOf } from '../helpers/client.js';
-import { JFK_TEXT, jfkWav, wavData } from '../helpers/fixtures.js';
 import { keyId } from '../../src/server/auth.js';
+import { JFK_TEXT, jfkWav, wavData } from '../helpers/fixtures.js';
+import { sdkClient, streamWithSdk } from '../helpers/sdk.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 
@@ -185,20 +185,10 @@ describe('earshot token', () => {
 });
 
 test('@deepgram/sdk: auth.v1.tokens.grant, then live transcription with the access token', async () => {
-  const environment = { base: http, production: server.url, agent: server.url, agentRest: http };
-  const granted = await new DeepgramClient({ apiKey: KEY, environment }).auth.v1.tokens.grant({ ttl_seconds: 60 });
+  const granted = await sdkClient(server, { apiKey: KEY }).auth.v1.tokens.grant({ ttl_seconds: 60 });
   assert.equal(granted.expires_in, 60);
-  const client = new DeepgramClient({ accessToken: granted.access_token, environment });
-  const socket = await client.listen.v1.connect({ model: 'nova-3', encoding: 'linear16', sample_rate: 16000 });
-  const messages: any[] = [];
-  const closed = new Promise<number>((resolve) => socket.on('close', (event: any) => resolve(event.code)));
-  socket.on('message', (m: any) => messages.push(m));
-  socket.connect();
-  await socket.waitForOpen();
-  const pcm = wavData(jfkWav());
-  for (let i = 0; i < pcm.length; i += 32000) socket.sendMedia(pcm.subarray(i, i + 32000));
-  socket.sendCloseStream({ type: 'CloseStream' });
-  assert.equal(await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 30_000))]), 1000);
-  socket.close();
+  const query = { model: 'nova-3', encoding: 'linear16', sample_rate: 16000 } as const;
+  const { messages, closeCode } = await streamWithSdk(sdkClient(server, { accessToken: granted.access_token }), query, wavData(jfkWav()), { chunkBytes: 32000 });
+  assert.equal(closeCode, 1000);
   assert.ok(wer(JFK_TEXT, transcriptOf(messages)) <= 0.15, transcriptOf(messages));
 });
