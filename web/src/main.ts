@@ -48,17 +48,25 @@ async function start(): Promise<void> {
   } catch {
     return; // onEnd has shown why, and released the microphone.
   }
-  view.status(`Listening (${capture.query.encoding ?? 'WebM/Opus'}). Speak now.`);
   for (const chunk of early.splice(0)) connection.sendAudio(chunk);
+  // Stop was pressed while the server was still answering: what was captured is sent, then closed.
+  if (!capture) return connection.closeStream();
+  view.status(`Listening (${capture.query.encoding ?? 'WebM/Opus'}). Speak now.`);
 }
 
 /** Stops the microphone, sends what it still held, and asks the server for the last Results. */
 async function stop(): Promise<void> {
   (document.getElementById('stop') as HTMLButtonElement).disabled = true;
   view.status('Finishing: the last words are being transcribed…');
-  await capture?.stop();
-  capture = undefined;
+  await releaseMicrophone();
   connection?.closeStream();
+}
+
+/** Stops the capture once, whichever comes first: Stop, or the server ending the stream. */
+function releaseMicrophone(): Promise<void> {
+  const stopping = capture?.stop();
+  capture = undefined;
+  return stopping ?? Promise.resolve();
 }
 
 function onMessage(message: ServerMessage): void {
@@ -79,8 +87,7 @@ function onMessage(message: ServerMessage): void {
 }
 
 function onEnd(ended: Ended): void {
-  void capture?.stop();
-  capture = undefined;
+  void releaseMicrophone();
   connection = undefined;
   view.running(false);
   view.status(`Closed: ${ended.explanation.what}.`);
