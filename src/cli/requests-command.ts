@@ -37,10 +37,13 @@ export function remoteRequests(server: string, apiKey?: string): RequestSource {
   };
 }
 
+const isPrerecorded = (r: RequestRecord) => r.method === 'POST';
+
 function outcome(r: RequestRecord): string {
   if (r.state === 'refused') return `refused ${r.httpStatus}`;
-  if (r.state === 'open') return 'streaming';
+  if (r.state === 'open') return isPrerecorded(r) ? 'transcribing' : 'streaming';
   if (r.state === 'interrupted') return 'interrupted (server stopped)';
+  if (isPrerecorded(r)) return `answered ${r.httpStatus}${r.failure ? ` ${r.failure}` : ''}`;
   return `closed ${r.closeCode}${r.failure ? ` ${r.failure}` : ''}`;
 }
 
@@ -63,7 +66,7 @@ export function formatRecord(r: RequestRecord, stream: NodeJS.WriteStream): stri
     paint('bold', `Request ${r.requestId}`),
     `  opened      ${r.openedAt}${r.closedAt ? `, closed ${r.closedAt}` : ''}`,
     `  client      ${r.client}${r.keyId ? `, key ${r.keyId}` : ', no key'}`,
-    `  request     ${r.path}${Object.keys(r.query).length ? '?' + new URLSearchParams(r.query).toString() : ''}`,
+    `  request     ${r.method ?? 'GET'} ${r.path}${Object.keys(r.query).length ? '?' + new URLSearchParams(r.query).toString() : ''}`,
   ];
   if (r.state === 'refused') {
     const { what, fix } = explainRefusal(r.httpStatus, r.error);
@@ -74,9 +77,13 @@ export function formatRecord(r: RequestRecord, stream: NodeJS.WriteStream): stri
   lines.push(`  audio       ${r.bytesReceived} bytes, ${r.audioSeconds.toFixed(2)} s${r.format ? ` (${r.format})` : ''}`);
   lines.push(`  received    ${tally(r.framesReceived)}`);
   lines.push(`  sent        ${tally(r.messagesSent)}`);
-  if (r.state === 'open') lines.push(`  outcome     ${paint('cyan', 'still streaming')}`);
+  if (r.state === 'open') lines.push(`  outcome     ${paint('cyan', isPrerecorded(r) ? 'still transcribing' : 'still streaming')}`);
   else if (r.state === 'interrupted') lines.push(`  outcome     ${paint('red', 'interrupted: the server stopped abruptly (crash or kill) while this stream was open')}`);
-  else {
+  else if (isPrerecorded(r)) {
+    const { what, fix } = r.httpStatus === 200 ? { what: '200: transcribed' } : explainRefusal(r.httpStatus, r.error);
+    lines.push(`  outcome     ${paint(r.failure ? 'red' : 'green', what)}`);
+    if (fix) lines.push(`  fix         ${fix}`);
+  } else {
     const { what, fix } = explainClose(r.closeCode ?? 1005, r.closeReason ?? '');
     lines.push(`  outcome     ${paint(r.failure ? 'red' : 'green', r.closeCode === 1005 ? 'the client closed the connection' : what)}`);
     if (fix && r.failure) lines.push(`  fix         ${fix}`);

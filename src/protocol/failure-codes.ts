@@ -1,4 +1,4 @@
-// The one table of everything that can go wrong on /v1/listen. The server answers with it, the
+// The one table of everything that can go wrong on /v1/listen, live or pre-recorded. The server answers with it, the
 // logs and the request log name its codes, and the CLI explains them with its `fix` text: nothing
 // else invents errors. `failures` end a handshake or a stream; `mistakes` are what a client did
 // wrong, diagnosed while the stream ran (some also caused a failure).
@@ -83,7 +83,56 @@ export const failures = {
     status: 405,
     errCode: 'METHOD_NOT_ALLOWED',
     message: 'Method not allowed.',
-    fix: 'Open /v1/listen with a WebSocket upgrade (GET; pre-recorded POST is not offered yet); POST to /v1/auth/grant.',
+    fix: 'Open /v1/listen with a WebSocket upgrade (GET) for live audio, or POST a file to it; POST to /v1/auth/grant.',
+  },
+  AUDIO_UNPROCESSABLE: {
+    kind: 'http',
+    status: 400,
+    errCode: 'Bad Request',
+    message: 'Bad Request: failed to process audio: corrupt or unsupported data.',
+    fix: 'POST the audio file as the body (WAV, MP3, FLAC, Ogg, WebM, MP4/M4A, or raw audio with encoding= and sample_rate=); to transcribe a URL, send {"url": "…"} with Content-Type: application/json.',
+  },
+  INVALID_JSON: {
+    kind: 'http',
+    status: 400,
+    errCode: 'Bad Request',
+    message: 'Content-type was application/json, but we could not process the JSON payload.',
+    fix: 'Send {"url": "https://…"} with Content-Type: application/json, or the audio itself with an audio content type.',
+  },
+  REMOTE_CONTENT_ERROR: {
+    kind: 'http',
+    status: 400,
+    errCode: 'REMOTE_CONTENT_ERROR',
+    message: 'The audio at the URL could not be fetched.',
+    fix: 'Check that the URL answers with the audio from the server\'s network, within the size and time limits (--max-upload-mb, --fetch-timeout); private and local addresses need --allow-private-urls.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    kind: 'http',
+    status: 413,
+    errCode: 'PAYLOAD_TOO_LARGE',
+    message: 'The audio is larger than this server accepts.',
+    fix: 'Split the file (ffmpeg -f segment), compress it (Opus or MP3), or raise the limit with --max-upload-mb.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    kind: 'http',
+    status: 415,
+    errCode: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'Unsupported Content-Type.',
+    fix: 'Send the audio with an audio/*, video/* or application/octet-stream Content-Type, or {"url": …} as application/json.',
+  },
+  TRANSCRIPTION_TIMEOUT: {
+    kind: 'http',
+    status: 504,
+    errCode: 'GATEWAY_TIMEOUT',
+    message: 'The transcription took longer than this server allows.',
+    fix: 'Send shorter files, or raise --transcribe-timeout; with callback= the request is answered at once and the result POSTed when done.',
+  },
+  ENGINE_FAILURE: {
+    kind: 'http',
+    status: 500,
+    errCode: 'INTERNAL_SERVER_ERROR',
+    message: 'The speech engine failed.',
+    fix: 'The server log has the error under this request id. Retry the request.',
   },
   UPGRADE_REQUIRED: {
     kind: 'http',
@@ -97,7 +146,7 @@ export const failures = {
     status: 429,
     errCode: 'TOO_MANY_REQUESTS',
     message: 'Too many requests. Please try again later',
-    fix: 'The server is at its concurrent stream limit (--max-streams); retry later or raise the limit.',
+    fix: 'The server is at its limit of concurrent streams (--max-streams) or pre-recorded requests (--max-transcriptions); retry later or raise the limit.',
   },
   SERVER_DRAINING: {
     kind: 'http',

@@ -39,7 +39,8 @@ export interface ListenOptions {
   noEffect: string[];
 }
 
-const bool = z
+/** Deepgram's boolean query values, in any case. */
+export const booleanParam = z
   .string()
   .transform((v) => v.toLowerCase())
   .pipe(z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }))
@@ -64,7 +65,7 @@ const encoding = z
 
 const endpointing = z.union([
   z.string().regex(/^\d+$/).transform(Number),
-  bool.transform((on) => (on ? DEFAULT_ENDPOINTING_MS : (false as const))),
+  booleanParam.transform((on) => (on ? DEFAULT_ENDPOINTING_MS : (false as const))),
 ], { error: 'expected milliseconds or false' });
 
 const model = z.string().refine((m) => !m.toLowerCase().startsWith('flux'), {
@@ -73,7 +74,7 @@ const model = z.string().refine((m) => !m.toLowerCase().startsWith('flux'), {
 
 const language = z.string().regex(/^en([-_][a-z0-9]+)*$/i, { error: 'Earshot transcribes English only (en, en-US, …)' });
 
-const mustBeOff = (what: string) => bool.refine((on) => !on, { error: `${what} is not supported by Earshot's engine` });
+const mustBeOff = (what: string) => booleanParam.refine((on) => !on, { error: `${what} is not supported by Earshot's engine` });
 const unsupported = (what: string) => z.string().refine(() => false, { error: `${what} is not supported by Earshot's engine` });
 
 const schema = z.object({
@@ -82,13 +83,13 @@ const schema = z.object({
   encoding: encoding.optional(),
   sample_rate: int(8000, 48000).optional(),
   channels: int(1, MAX_CHANNELS).default(1),
-  multichannel: bool.default(false),
-  interim_results: bool.default(false),
+  multichannel: booleanParam.default(false),
+  interim_results: booleanParam.default(false),
   endpointing: endpointing.default(DEFAULT_ENDPOINTING_MS),
   utterance_end_ms: int(1000, 3_600_000).optional(),
-  vad_events: bool.default(false),
-  punctuate: bool.default(false),
-  smart_format: bool.default(false),
+  vad_events: booleanParam.default(false),
+  punctuate: booleanParam.default(false),
+  smart_format: booleanParam.default(false),
   diarize: mustBeOff('diarize'),
   detect_entities: mustBeOff('detect_entities'),
   redact: z.string().refine((v) => v.toLowerCase() === 'false', { error: 'redaction is not supported by Earshot\'s engine' }),

@@ -53,6 +53,11 @@ export interface SessionPolicy {
   keepAliveBeforeAudio: boolean;
   /** Segment gap used when the client disables endpointing. */
   unendpointedGapMs: number;
+  /**
+   * Whether the client cut the audio into frames (live) or the server did (an uploaded file): only
+   * a client's frame sizes and pacing say anything about the client.
+   */
+  clientFraming: boolean;
 }
 
 export interface SessionDeps {
@@ -154,7 +159,7 @@ export class Session {
     const control = data.length <= LONGEST_CONTROL_FRAME && data[0] === 0x7b ? parseTextFrame(data.toString('latin1')) : undefined;
     if (control?.ok) this.diagnostics.jsonAsBinary(control.message.type);
     this.count(this.framesReceived, 'audio');
-    this.diagnostics.audioFrame();
+    if (this.deps.policy.clientFraming) this.diagnostics.audioFrame();
     this.audioSeen = true;
     this.armInactivityTimer();
     this.bytesIn += data.length;

@@ -26,9 +26,11 @@ export interface RequestRecord {
   closedAt?: string;
   client: string;
   keyId?: string;
+  /** GET for a live stream (upgraded or refused), POST for a pre-recorded request; absent in records from before it was kept. */
+  method?: string;
   path: string;
   query: Record<string, string>;
-  /** 101 when upgraded, else the refusal's status. */
+  /** 101 when upgraded; a pre-recorded request's answer (0 while it runs); else the refusal's status. */
   httpStatus: number;
   /** The refusal's `dg-error` text. */
   error?: string;

@@ -31,6 +31,19 @@ export interface ServerConfig {
    * with it; replicas behind one load balancer need the same EARSHOT_TOKEN_SECRET.
    */
   tokenSecret?: string;
+  /** Pre-recorded POST /v1/listen requests transcribing at once (429 beyond). */
+  maxTranscriptions: number;
+  /** Largest pre-recorded body or fetched URL (413 beyond). */
+  maxUploadBytes: number;
+  /** How long fetching a `{"url"}` may take. */
+  fetchTimeoutMs: number;
+  /** How long a pre-recorded transcription may take before 504 (or an error callback). */
+  transcribeTimeoutMs: number;
+  /** Let `{"url"}` and `callback` reach loopback and private addresses (off: SSRF protection). */
+  allowPrivateUrls: boolean;
+  /** A callback that fails is retried this many times in all, this far apart (Deepgram: 10, 30 s). */
+  callbackAttempts: number;
+  callbackRetryMs: number;
 }
 
 /** Where the request log lives unless told: EARSHOT_REQUEST_LOG, else the user's state folder. */
@@ -52,6 +65,13 @@ export const defaultConfig: ServerConfig = {
   requestLogPath: defaultRequestLogPath,
   requestLogDays: 30,
   tokenSecret: process.env.EARSHOT_TOKEN_SECRET,
+  maxTranscriptions: 4,
+  maxUploadBytes: 512 * 1024 * 1024,
+  fetchTimeoutMs: 60_000,
+  transcribeTimeoutMs: 30 * 60_000,
+  allowPrivateUrls: false,
+  callbackAttempts: 10,
+  callbackRetryMs: 30_000,
 };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);

@@ -4,8 +4,9 @@
 //   route → auth (key or access token) → draining? → stream limit → query options → 101 upgrade → Session
 //
 // A plain GET of /v1/listen runs the same checks and answers 426 if all pass, so a client that cannot
-// read a refused upgrade (a browser) can ask why. Besides /v1/listen: POST /v1/auth/grant (access
-// tokens), GET /v1/requests (the request log), /healthz, and the browser page at `/`.
+// read a refused upgrade (a browser) can ask why. A POST of /v1/listen is a pre-recorded request
+// (prerecorded-route.ts). Besides: POST /v1/auth/grant (access tokens), GET /v1/requests (the
+// request log), /healthz, and the browser page at `/`.
 //
 // Each attempt on /v1/listen, refused or upgraded, is written to the request log under its id: at
 // the refusal, or at the upgrade and again when the stream closes.
@@ -25,6 +26,8 @@ import type { RequestRecord } from '../requests/request-record.js';
 import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
 import { Authenticator, keyId, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { PrerecordedRoute } from './prerecorded-route.js';
+import { readBody } from './request-body.js';
 import { webPage } from './web-page.js';
 
 const LISTEN_PATH = /(^|\/)v1\/listen\/?$/;
@@ -32,6 +35,7 @@ const REQUESTS_PATH = /^\/v1\/requests(?:\/([^/]+))?\/?$/;
 const GRANT_PATH = /^\/v1\/auth\/grant\/?$/;
 const MAX_LISTED = 1000;
 const MAX_GRANT_BODY_BYTES = 4096;
+const PROGRESS_INTERVAL_MS = 250;
 
 const grantRequest = z.strictObject({
   ttl_seconds: z.number().int().min(GRANT_TTL_SECONDS.min).max(GRANT_TTL_SECONDS.max).optional(),
@@ -58,12 +62,14 @@ export class EarshotServer {
   private readonly tokens: AccessTokens;
   private readonly auth: Authenticator;
   private readonly page = webPage();
+  private readonly prerecorded: PrerecordedRoute;
   private draining = false;
 
   constructor(private readonly deps: EarshotServerDeps) {
     const { config } = deps;
     this.tokens = new AccessTokens(config.tokenSecret ?? randomBytes(32).toString('base64url'));
     this.auth = new Authenticator(config.apiKeys, this.tokens);
+    this.prerecorded = new PrerecordedRoute({ ...deps, auth: this.auth, draining: () => this.draining, writeRecord: (record) => this.writeRecord(record) });
     // UTF-8 is checked by the session, so audio sent in a text frame is diagnosed instead of ending in 1007.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, handleProtocols: selectProtocol, skipUTF8Validation: true });
     this.wss.on('headers', (headers, req) => headers.push(`dg-request-id: ${this.requestIds.get(req)}`));
@@ -125,6 +131,7 @@ export class EarshotServer {
     }
     const requests = REQUESTS_PATH.exec(path);
     if (requests && req.method === 'GET') return this.showRequests(req, res, requestId, requests[1], url.searchParams);
+    if (LISTEN_PATH.test(path) && req.method === 'POST') return this.transcribe(req, res, requestId);
     if (LISTEN_PATH.test(path)) return this.refuseListen(req, res, requestId);
     if (req.method === 'GET' || req.method === 'HEAD') {
       return this.page(req, res, (why) => this.refuse(res, requestId, new HandshakeError('NOT_FOUND', why)));
@@ -141,10 +148,29 @@ export class EarshotServer {
     this.refuse(res, requestId, error);
   }
 
+  /**
+   * Pre-recorded POST /v1/listen. A client that sends `earshot-progress: true` (the CLI) is told how
+   * far the transcription has got in 103 responses before the final one; others never see a 1xx.
+   */
+  private async transcribe(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const record = this.newRecord(req, requestId);
+    // Node sends no 103 without a link; the request's own record is the resource to monitor.
+    const hint = (seconds: number) => res.writeEarlyHints({ link: `</v1/requests/${requestId}>; rel="monitor"`, 'earshot-progress': seconds.toFixed(2) });
+    const onProgress = req.headers['earshot-progress'] === 'true' ? throttled(hint) : undefined;
+    try {
+      this.reply(res, requestId, 200, await this.prerecorded.handle(req, record, onProgress));
+    } catch (err) {
+      const error = asHandshakeError(err);
+      // Refused before any audio was accepted; a failed transcription is logged by the route itself.
+      if (record.bytesReceived === 0) this.logRefusal(record, error);
+      throw error;
+    }
+  }
+
   /** POST /v1/auth/grant, as Deepgram: an API key in, `{access_token, expires_in}` out. */
   private async grant(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const caller = await this.auth.check(req, 'key');
-    const body = await readBody(req, MAX_GRANT_BODY_BYTES);
+    const body = (await readBody(req, MAX_GRANT_BODY_BYTES, () => new HandshakeError('BAD_REQUEST', `The request body is larger than ${MAX_GRANT_BODY_BYTES} bytes.`))).toString('utf8');
     let json: unknown = {};
     try {
       if (body.trim()) json = JSON.parse(body);
@@ -199,6 +225,7 @@ export class EarshotServer {
       openedAt: new Date().toISOString(),
       client: req.socket.remoteAddress ?? 'unknown',
       keyId: credential && keyId(credential.secret),
+      method: req.method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       httpStatus: 101,
@@ -256,6 +283,7 @@ export class EarshotServer {
         inactivityTimeoutMs: config.inactivityTimeoutMs,
         keepAliveBeforeAudio: config.keepAliveBeforeAudio,
         unendpointedGapMs: config.unendpointedGapMs,
+        clientFraming: true,
       },
       transport: {
         send: (text) => ws.send(text),
@@ -308,14 +336,13 @@ function asHandshakeError(err: unknown): HandshakeError {
   return err instanceof HandshakeError ? err : new HandshakeError('INVALID_QUERY_PARAMETER', String(err));
 }
 
-/** The request body as text, refused (400) beyond `limit` bytes. */
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HandshakeError('BAD_REQUEST', `The request body is larger than ${limit} bytes.`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** Calls `fn` at most every PROGRESS_INTERVAL_MS, with the latest value. */
+function throttled(fn: (value: number) => void): (value: number) => void {
+  let last = 0;
+  return (value) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    fn(value);
+  };
 }

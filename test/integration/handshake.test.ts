@@ -90,7 +90,7 @@ describe('handshake with an API key configured', () => {
     }
   });
 
-  test('other paths: 404; /v1/listen without an upgrade: the handshake checks, then 426; with POST: 405', async () => {
+  test('other paths: 404; /v1/listen without an upgrade: the handshake checks, then 426; with DELETE: 405', async () => {
     const http = server.url.replace('ws://', 'http://');
     const auth = { Authorization: `Token ${KEY}` };
     assertRefusal(await refused(`${server.url}/v2/listen`, { headers: auth }), 404, 'NOT_FOUND', /No such endpoint/);
@@ -105,9 +105,10 @@ describe('handshake with an API key configured', () => {
     const badQuery = await fetch(`${http}/v1/listen?language=fr`, { headers: auth });
     assert.equal(badQuery.status, 400);
     assert.match(badQuery.headers.get('dg-error') ?? '', /Invalid 'language'/);
-    const post = await fetch(`${http}/v1/listen`, { method: 'POST', body: 'x' });
-    assert.equal(post.status, 405);
-    assert.equal((await post.json()).err_code, 'METHOD_NOT_ALLOWED');
+    // POST is pre-recorded transcription (prerecorded.test.ts); other methods have no meaning here.
+    const del = await fetch(`${http}/v1/listen`, { method: 'DELETE', headers: auth });
+    assert.equal(del.status, 405);
+    assert.equal((await del.json()).err_code, 'METHOD_NOT_ALLOWED');
   });
 
   test('over the concurrency limit: 429 TOO_MANY_REQUESTS', async () => {

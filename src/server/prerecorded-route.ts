@@ -1,0 +1,147 @@
+// Pre-recorded POST /v1/listen, in order:
+//
+//   auth → draining? → transcription limit → query options → audio (body, or {"url"} fetched)
+//     → transcribe (timeout) → Deepgram's JSON — or, with callback=, {request_id} at once and the
+//       JSON sent to the callback when done
+//
+// Each step refuses with a row of the failure table (400, 401, 413, 415, 429, 503, 504). The
+// request log keeps each request under its id, as it does live streams.
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
+import { failures, HandshakeError } from '../protocol/failure-codes.js';
+import { deliverCallback } from '../prerecorded/callback.js';
+import { OutboundError, outboundRequest } from '../prerecorded/outbound-http.js';
+import { parsePrerecordedOptions, type PrerecordedOptions } from '../prerecorded/prerecorded-options.js';
+import { prerecordedResponse } from '../prerecorded/prerecorded-response.js';
+import { transcribeFile, TranscriptionFailed, type FileTranscription } from '../prerecorded/transcribe-file.js';
+import type { RequestRecord } from '../requests/request-record.js';
+import type { Authenticator } from './auth.js';
+import type { ServerConfig } from './config.js';
+import { readBody } from './request-body.js';
+
+export interface PrerecordedDeps {
+  config: ServerConfig;
+  engine: Engine;
+  vad: VoiceActivityDetector;
+  log: Logger;
+  auth: Authenticator;
+  draining: () => boolean;
+  writeRecord: (record: RequestRecord) => void;
+}
+
+const MAX_JSON_BODY_BYTES = 64 * 1024;
+const urlRequest = z.object({ url: z.url({ protocol: /^https?$/ }) });
+
+export class PrerecordedRoute {
+  private active = 0;
+
+  constructor(private readonly deps: PrerecordedDeps) {}
+
+  /**
+   * Answers with the body to send (status 200), or throws the refusal. `record` is the request's
+   * log entry, written here once the request is accepted.
+   */
+  async handle(req: IncomingMessage, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
+    const { config } = this.deps;
+    record.keyId = await this.deps.auth.check(req, 'listen');
+    if (this.deps.draining()) throw new HandshakeError('SERVER_DRAINING');
+    if (this.active >= config.maxTranscriptions) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${config.maxTranscriptions} pre-recorded transcriptions are running.`);
+    const options = parsePrerecordedOptions(new URL(req.url ?? '/', 'http://x').searchParams);
+    this.active++;
+    let transcribing: Promise<object> | undefined;
+    try {
+      const audio = await this.readAudio(req);
+      record.bytesReceived = audio.length;
+      this.deps.writeRecord({ ...record, httpStatus: 0 });
+      transcribing = this.transcribe(audio, options, record, onProgress);
+      if (!options.callback) return await transcribing;
+      void this.answerCallback(transcribing, options.callback, record.requestId);
+      return { request_id: record.requestId };
+    } finally {
+      if (transcribing) void transcribing.catch(() => {}).finally(() => this.active--);
+      else this.active--;
+    }
+  }
+
+  private async readAudio(req: IncomingMessage): Promise<Buffer> {
+    const { config } = this.deps;
+    const type = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
+    const tooLarge = () => new HandshakeError('PAYLOAD_TOO_LARGE', `${failures.PAYLOAD_TOO_LARGE.message} The limit is ${config.maxUploadBytes} bytes.`);
+    let audio: Buffer;
+    if (type === 'application/json') audio = await this.fetchUrl(await readBody(req, MAX_JSON_BODY_BYTES, tooLarge));
+    else if (type.startsWith('audio/') || type.startsWith('video/') || type === 'application/octet-stream') audio = await readBody(req, config.maxUploadBytes, tooLarge);
+    else throw new HandshakeError('UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type '${type}': send audio/*, video/* or application/octet-stream with the audio, or application/json with {"url": …}.`);
+    if (audio.length === 0) throw new HandshakeError('AUDIO_UNPROCESSABLE', `${failures.AUDIO_UNPROCESSABLE.message.replace(/\.$/, '')}: the audio is empty.`);
+    return audio;
+  }
+
+  private async fetchUrl(body: Buffer): Promise<Buffer> {
+    const { config } = this.deps;
+    let url: URL;
+    try {
+      url = new URL(urlRequest.parse(JSON.parse(body.toString('utf8'))).url);
+    } catch {
+      throw new HandshakeError('INVALID_JSON', `${failures.INVALID_JSON.message} Expected {"url": "http(s)://…"}.`);
+    }
+    try {
+      const response = await outboundRequest(url, {}, { allowPrivate: config.allowPrivateUrls, timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxUploadBytes });
+      if (response.status < 200 || response.status >= 300) throw new OutboundError(`${url.href} answered ${response.status}.`, 'failed');
+      return response.body;
+    } catch (err) {
+      if (!(err instanceof OutboundError)) throw err;
+      if (err.kind === 'too-large') throw new HandshakeError('PAYLOAD_TOO_LARGE', err.message);
+      throw new HandshakeError('REMOTE_CONTENT_ERROR', `${failures.REMOTE_CONTENT_ERROR.message} ${err.message}`);
+    }
+  }
+
+  private async transcribe(audio: Buffer, options: PrerecordedOptions, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
+    const { config, engine, vad } = this.deps;
+    const log = this.deps.log.child({ requestId: record.requestId });
+    log.info({ bytes: audio.length, options }, 'pre-recorded transcription started');
+    const running = transcribeFile(audio, { requestId: record.requestId, options: options.listen, engine, vad, log, unendpointedGapMs: config.unendpointedGapMs, onProgress });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new HandshakeError('TRANSCRIPTION_TIMEOUT', `${failures.TRANSCRIPTION_TIMEOUT.message} The limit is ${config.transcribeTimeoutMs} ms.`)), config.transcribeTimeoutMs);
+    });
+    const started = performance.now();
+    let result: FileTranscription;
+    try {
+      result = await Promise.race([running.done, timeout]);
+    } catch (err) {
+      running.cancel();
+      running.done.catch(() => {});
+      const error = this.asRefusal(err);
+      this.deps.writeRecord({ ...record, ...(err instanceof TranscriptionFailed ? err.summary : {}), state: 'closed', closedAt: new Date().toISOString(), httpStatus: error.status, error: error.message, failure: error.code });
+      log.warn({ status: error.status, error: error.message }, 'pre-recorded transcription failed');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    log.info({ audioSeconds: result.metadata.duration, seconds, speed: result.metadata.duration / seconds }, 'pre-recorded transcription done');
+    this.deps.writeRecord({ ...record, ...result.summary, state: 'closed', closedAt: new Date().toISOString(), httpStatus: 200 });
+    return prerecordedResponse(result, options);
+  }
+
+  private asRefusal(err: unknown): HandshakeError {
+    if (err instanceof HandshakeError) return err;
+    if (err instanceof TranscriptionFailed && err.failure === 'DATA-0000') {
+      return new HandshakeError('AUDIO_UNPROCESSABLE', `${failures.AUDIO_UNPROCESSABLE.message.replace(/\.$/, '')} (${err.reason.replace(/^DATA-0000: /, '')}).`);
+    }
+    return new HandshakeError('ENGINE_FAILURE', `${failures.ENGINE_FAILURE.message} ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  /** The result, or Deepgram's error body, goes to the callback; the client was answered already. */
+  private async answerCallback(transcribing: Promise<object>, target: NonNullable<PrerecordedOptions['callback']>, requestId: string): Promise<void> {
+    const { config } = this.deps;
+    const log = this.deps.log.child({ requestId });
+    const payload = await transcribing.catch((err: HandshakeError) => ({ err_code: failures[err.code].errCode, err_msg: err.message, request_id: requestId }));
+    const delivered = await deliverCallback(target, payload, requestId, { attempts: config.callbackAttempts, retryMs: config.callbackRetryMs, allowPrivate: config.allowPrivateUrls }, (attempt, why) =>
+      log.warn({ callback: target.url.origin, attempt, why }, 'callback attempt failed'),
+    );
+    if (delivered) log.info({ callback: target.url.origin }, 'callback delivered');
+    else log.error({ callback: target.url.origin, attempts: config.callbackAttempts }, 'callback given up: the result is lost to the client');
+  }
+}

@@ -1,0 +1,275 @@
+// Issue 7: pre-recorded POST /v1/listen, Deepgram's REST schema, through the official SDK's file
+// and URL calls, with every refusal in Deepgram's REST error form, callbacks and the request log.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { earshot } from '../helpers/cli.js';
+import { JFK_TEXT, jfkWav, PASSAGE, speechWav } from '../helpers/fixtures.js';
+import { sdkClient } from '../helpers/sdk.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+import { wer } from '../helpers/wer.js';
+
+const KEY = 'prerecorded-test-key';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A loopback HTTP server standing in for a file host or a callback receiver. */
+interface Peer {
+  url: string;
+  received: Array<{ method: string; headers: IncomingMessage['headers']; body: Buffer }>;
+  close(): Promise<void>;
+}
+
+async function peer(answer: (req: IncomingMessage, body: Buffer, count: number) => { status: number; body?: Buffer; type?: string }): Promise<Peer> {
+  const received: Peer['received'] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    received.push({ method: req.method ?? '', headers: req.headers, body });
+    const a = answer(req, body, received.length);
+    res.writeHead(a.status, { 'content-type': a.type ?? 'application/octet-stream' }).end(a.body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+let server: TestServer;
+let http: string;
+let jfk: Uint8Array<ArrayBuffer>;
+
+before(async () => {
+  jfk = Uint8Array.from(readFileSync(jfkWav()));
+  server = await startServer({ apiKeys: [KEY], allowPrivateUrls: true, maxTranscriptions: 1, callbackAttempts: 3, callbackRetryMs: 200 });
+  http = server.url.replace('ws://', 'http://');
+});
+after(() => server.stop());
+
+function post(query: string, body: BodyInit | Buffer, headers: Record<string, string> = {}): Promise<Response> {
+  const payload = Buffer.isBuffer(body) ? Uint8Array.from(body) : body;
+  return fetch(`${http}/v1/listen${query}`, { method: 'POST', headers: { authorization: `Token ${KEY}`, 'content-type': 'audio/wav', ...headers }, body: payload, duplex: 'half' } as RequestInit);
+}
+
+async function assertRefused(res: Response, status: number, errCode: string, message: RegExp): Promise<void> {
+  assert.equal(res.status, status);
+  const body = await res.json();
+  assert.equal(body.err_code, errCode);
+  assert.match(body.err_msg, message);
+  assert.match(body.request_id, UUID);
+  assert.equal(res.headers.get('dg-request-id'), body.request_id);
+  assert.equal(res.headers.get('dg-error'), body.err_msg.replace(/[^\x20-\x7e]/g, '?'));
+}
+
+describe('the official @deepgram/sdk, pointed at Earshot', () => {
+  test('transcribeFile: the words, with Deepgram\'s metadata and results', async () => {
+    const response: any = await sdkClient(server, { apiKey: KEY }).listen.v1.media.transcribeFile(jfk, { model: 'nova-3', punctuate: true });
+    assert.match(response.metadata.request_id, UUID);
+    assert.equal(response.metadata.duration, 11);
+    assert.equal(response.metadata.channels, 1);
+    assert.match(response.metadata.sha256, /^[0-9a-f]{64}$/);
+    assert.ok(response.metadata.model_info[response.metadata.models[0]], 'model_info describes each model');
+    const alternative = response.results.channels[0].alternatives[0];
+    assert.ok(wer(JFK_TEXT, alternative.transcript) <= 0.15, alternative.transcript);
+    assert.match(alternative.transcript, /^And so/, 'punctuate=true keeps case and punctuation');
+    assert.ok(alternative.confidence > 0 && alternative.confidence <= 1);
+    assert.equal(alternative.words.length, alternative.transcript.split(' ').length);
+    for (const w of alternative.words) {
+      assert.ok(w.start < w.end && w.end <= 11, JSON.stringify(w));
+      assert.equal(w.word, w.word.toLowerCase());
+    }
+    assert.equal(response.results.utterances, undefined, 'utterances only when asked for');
+  });
+
+  test('transcribeUrl: audio fetched from a URL (a loopback file host)', async () => {
+    const host = await peer(() => ({ status: 200, body: Buffer.from(jfk), type: 'audio/wav' }));
+    try {
+      const response: any = await sdkClient(server, { apiKey: KEY }).listen.v1.media.transcribeUrl({ url: `${host.url}/jfk.wav`, model: 'nova-3' });
+      assert.ok(wer(JFK_TEXT, response.results.channels[0].alternatives[0].transcript) <= 0.15);
+      assert.equal(host.received.length, 1);
+    } finally {
+      await host.close();
+    }
+  });
+});
+
+describe('options', () => {
+  test('utterances split at utt_split pauses; paragraphs of sentences; unsupported features named in warnings', async () => {
+    const res = await post('?punctuate=true&utterances=true&utt_split=0.3&paragraphs=true&summarize=v2&diarize=true&topics=false', jfk);
+    assert.equal(res.status, 200);
+    const { metadata, results } = await res.json();
+    assert.deepEqual(metadata.warnings.map((w: any) => w.parameter), ['summarize', 'diarize'], 'false is not asking');
+    assert.match(metadata.warnings[0].message, /does not provide summaries/);
+    const words = results.channels[0].alternatives[0].words;
+    assert.ok(results.utterances.length >= 2, 'jfk.wav has pauses longer than 0.3 s');
+    assert.deepEqual(results.utterances.flatMap((u: any) => u.words), words, 'utterances partition the words');
+    for (const [i, u] of results.utterances.entries()) {
+      assert.match(u.id, UUID);
+      assert.equal(u.channel, 0);
+      assert.equal(u.start, u.words[0].start);
+      assert.equal(u.end, u.words.at(-1).end);
+      if (i > 0) assert.ok(u.start - results.utterances[i - 1].end >= 0.3, 'split only at pauses of utt_split');
+    }
+    const { paragraphs } = results.channels[0].alternatives[0];
+    assert.match(paragraphs.transcript, /^\nAnd so/);
+    const sentences = paragraphs.paragraphs.flatMap((p: any) => p.sentences);
+    assert.ok(sentences.length >= 2);
+    for (const s of sentences) assert.match(s.text, /[.?!]$/);
+    assert.equal(paragraphs.paragraphs.reduce((n: number, p: any) => n + p.num_words, 0), words.length);
+  });
+
+  test('without punctuate: lower case, no punctuation; live-only options are ignored', async () => {
+    const res = await post('?interim_results=true&endpointing=300&vad_events=true', jfk);
+    assert.equal(res.status, 200);
+    const { transcript } = (await res.json()).results.channels[0].alternatives[0];
+    assert.equal(transcript, transcript.toLowerCase());
+    assert.doesNotMatch(transcript, /[.,?!]/);
+  });
+
+  test('raw audio with encoding and sample_rate, and other containers, as on the live path', async () => {
+    const pcm = readFileSync(speechWav(PASSAGE[0])).subarray(44);
+    const raw = await post('?encoding=linear16&sample_rate=16000', pcm, { 'content-type': 'application/octet-stream' });
+    assert.equal(raw.status, 200);
+    assert.ok(wer(PASSAGE[0], (await raw.json()).results.channels[0].alternatives[0].transcript) <= 0.2);
+  });
+});
+
+describe('refusals, in Deepgram\'s REST form', () => {
+  test('400: a bad query value, undecodable bytes, an empty body, a bad JSON body', async () => {
+    await assertRefused(await post('?utt_split=soon', jfk), 400, 'INVALID_QUERY_PARAMETER', /^Invalid 'utt_split' value of 'soon'/);
+    await assertRefused(await post('?language=fr', jfk), 400, 'INVALID_QUERY_PARAMETER', /English only/);
+    await assertRefused(await post('', Buffer.from('these bytes are not audio in any format'), { 'content-type': 'application/octet-stream' }), 400, 'Bad Request', /^Bad Request: failed to process audio: corrupt or unsupported data \(.*raw audio needs encoding=/);
+    await assertRefused(await post('', Buffer.alloc(0)), 400, 'Bad Request', /the audio is empty/);
+    await assertRefused(await post('', '{"uri": "https://example.com/a.wav"}', { 'content-type': 'application/json' }), 400, 'Bad Request', /^Content-type was application\/json, but we could not process the JSON payload/);
+  });
+
+  test('400: a URL that cannot be fetched says why', async () => {
+    const host = await peer(() => ({ status: 404 }));
+    try {
+      await assertRefused(await post('', JSON.stringify({ url: `${host.url}/missing.wav` }), { 'content-type': 'application/json' }), 400, 'REMOTE_CONTENT_ERROR', /answered 404/);
+    } finally {
+      await host.close();
+    }
+  });
+
+  test('401 without a key; 415 for a content type that is not audio; 405 for other methods', async () => {
+    await assertRefused(await fetch(`${http}/v1/listen`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: jfk }), 401, 'INVALID_AUTH', /Invalid credentials/);
+    await assertRefused(await post('', 'hello', { 'content-type': 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE', /Unsupported Content-Type 'text\/plain'/);
+    const put = await fetch(`${http}/v1/listen`, { method: 'PUT', headers: { authorization: `Token ${KEY}` }, body: jfk });
+    assert.equal(put.status, 405);
+  });
+
+  test('429 while the server is at --max-transcriptions (1 here); the running request completes', async () => {
+    // A body that arrives slowly keeps the first request running.
+    let release!: () => void;
+    const held = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        controller.enqueue(jfk.subarray(0, 1000));
+        await new Promise<void>((r) => (release = r));
+        controller.enqueue(jfk.subarray(1000));
+        controller.close();
+      },
+    });
+    const first = post('', held);
+    await new Promise((r) => setTimeout(r, 300));
+    await assertRefused(await post('', jfk), 429, 'TOO_MANY_REQUESTS', /1 pre-recorded transcriptions are running/);
+    release();
+    const done = await first;
+    assert.equal(done.status, 200);
+    assert.ok(wer(JFK_TEXT, (await done.json()).results.channels[0].alternatives[0].transcript) <= 0.15);
+  });
+
+  describe('on a server with small limits and no private URLs', () => {
+    let strict: TestServer;
+    let strictHttp: string;
+    before(async () => {
+      strict = await startServer({ maxUploadBytes: 200_000, transcribeTimeoutMs: 1 });
+      strictHttp = strict.url.replace('ws://', 'http://');
+    });
+    after(() => strict.stop());
+
+    test('413 for a body over --max-upload-mb, by Content-Length or as it arrives', async () => {
+      await assertRefused(await fetch(`${strictHttp}/v1/listen`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: jfk }), 413, 'PAYLOAD_TOO_LARGE', /limit is 200000 bytes/);
+    });
+
+    test('400 for a URL on a loopback or private address (SSRF), literal or by name', async () => {
+      for (const url of ['http://127.0.0.1:9/a.wav', 'http://localhost:9/a.wav', 'http://[::1]:9/a.wav', 'http://10.1.2.3/a.wav', 'http://169.254.169.254/latest/meta-data']) {
+        const res = await fetch(`${strictHttp}/v1/listen`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) });
+        await assertRefused(res, 400, 'REMOTE_CONTENT_ERROR', /private or local address; the server is not allowed to reach it \(--allow-private-urls permits it\)/);
+      }
+    });
+
+    test('504 when the transcription takes longer than --transcribe-timeout', async () => {
+      const short = Uint8Array.from(readFileSync(speechWav(PASSAGE[1])));
+      await assertRefused(await fetch(`${strictHttp}/v1/listen`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: short }), 504, 'GATEWAY_TIMEOUT', /took longer than this server allows/);
+      const ok = await fetch(`${strictHttp}/healthz`);
+      assert.equal(ok.status, 200, 'the server goes on');
+    });
+  });
+});
+
+describe('callback', () => {
+  test('answers {request_id} at once, then POSTs the result; a failed delivery is retried', async () => {
+    const receiver = await peer((_req, _body, count) => ({ status: count === 1 ? 503 : 200 }));
+    try {
+      const res = await post(`?callback=${encodeURIComponent(`${receiver.url}/hook`)}&punctuate=true`, jfk);
+      assert.equal(res.status, 200);
+      const accepted = await res.json();
+      assert.deepEqual(Object.keys(accepted), ['request_id']);
+      assert.equal(res.headers.get('dg-request-id'), accepted.request_id);
+      for (let i = 0; i < 100 && receiver.received.length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(receiver.received.length, 2, 'the first attempt got 503, the second 200');
+      const delivered = receiver.received[1];
+      assert.equal(delivered.method, 'POST');
+      assert.equal(delivered.headers['dg-request-id'], accepted.request_id);
+      const result = JSON.parse(delivered.body.toString());
+      assert.equal(result.metadata.request_id, accepted.request_id);
+      assert.ok(wer(JFK_TEXT, result.results.channels[0].alternatives[0].transcript) <= 0.15);
+      assert.deepEqual(receiver.received[0].body, delivered.body, 'the retry sends the same result');
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  test('an undecodable file: the error goes to the callback in Deepgram\'s error form', async () => {
+    const receiver = await peer(() => ({ status: 200 }));
+    try {
+      const res = await post(`?callback=${encodeURIComponent(receiver.url)}&callback_method=put`, Buffer.from('not audio, still not audio'), { 'content-type': 'application/octet-stream' });
+      assert.equal(res.status, 200);
+      const { request_id } = await res.json();
+      for (let i = 0; i < 100 && receiver.received.length < 1; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(receiver.received[0].method, 'PUT');
+      const error = JSON.parse(receiver.received[0].body.toString());
+      assert.equal(error.err_code, 'Bad Request');
+      assert.match(error.err_msg, /failed to process audio/);
+      assert.equal(error.request_id, request_id);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+test('each request is in the request log: format, audio seconds, outcome', async () => {
+  const res = await post('', jfk);
+  const id = res.headers.get('dg-request-id');
+  const record = await (await fetch(`${http}/v1/requests/${id}`, { headers: { authorization: `Token ${KEY}` } })).json();
+  assert.equal(record.state, 'closed');
+  assert.equal(record.httpStatus, 200);
+  assert.equal(record.bytesReceived, jfk.length);
+  assert.equal(record.audioSeconds, 11);
+  assert.match(record.format, /^WAV, 16000 Hz, 1 channel$/);
+  assert.deepEqual(record.diagnoses, [], 'the server\'s own framing of a file is no client mistake');
+  const shown = await earshot(['requests', '--server', http, '--api-key', KEY, 'show', id!], { NO_COLOR: '1' });
+  assert.match(shown.stdout, /request\s+POST \/v1\/listen/);
+  assert.match(shown.stdout, /outcome\s+200: transcribed/);
+
+  const bad = await post('?utt_split=x', jfk);
+  const refusedRecord = await (await fetch(`${http}/v1/requests/${bad.headers.get('dg-request-id')}`, { headers: { authorization: `Token ${KEY}` } })).json();
+  assert.equal(refusedRecord.state, 'refused');
+  assert.equal(refusedRecord.httpStatus, 400);
+
+  const undecodable = await post('', Buffer.from('not audio at all, just words'), { 'content-type': 'application/octet-stream' });
+  const failed = await earshot(['requests', '--server', http, '--api-key', KEY, 'show', undecodable.headers.get('dg-request-id')!], { NO_COLOR: '1' });
+  assert.match(failed.stdout, /outcome\s+HTTP 400 Bad Request: Bad Request: failed to process audio/);
+  assert.match(failed.stdout, /fix\s+POST the audio file as the body/);
+});
