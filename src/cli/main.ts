@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `token`
 // grants a browser access token; `doctor` checks any Deepgram-compatible endpoint; `stream`
-// transcribes a file or stdin live.
+// transcribes a file or stdin live; `transcribe` a whole file at once.
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { defaultConfig, defaultRequestLogPath } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
 import { formatCheck, runDoctor } from './doctor.js';
 import { streamAudio } from './stream-command.js';
+import { transcribeCommand } from './transcribe-command.js';
 import { ExplainedError } from '../client/earshot-api.js';
 import { GRANT_TTL_SECONDS } from '../server/access-tokens.js';
 import { formatList, formatRecord, localRequests, remoteRequests, type RequestSource } from './requests-command.js';
@@ -18,6 +19,8 @@ const integer = (value: string): number => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
 };
+
+const MB = 1024 * 1024;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -37,6 +40,11 @@ program
   .option('--drain-grace <ms>', 'on SIGTERM, how long open streams may continue', integer, defaultConfig.drainGraceMs)
   .option('--request-log <file>', 'SQLite file of the request log (also EARSHOT_REQUEST_LOG; ":memory:" keeps none)', defaultConfig.requestLogPath)
   .option('--request-log-days <n>', 'delete request log records older than this', integer, defaultConfig.requestLogDays)
+  .option('--max-transcriptions <n>', 'pre-recorded requests transcribing at once before 429', integer, defaultConfig.maxTranscriptions)
+  .option('--max-upload-mb <n>', 'largest pre-recorded file or fetched URL before 413', integer, defaultConfig.maxUploadBytes / MB)
+  .option('--fetch-timeout <ms>', 'how long fetching a {"url"} may take', integer, defaultConfig.fetchTimeoutMs)
+  .option('--transcribe-timeout <ms>', 'how long a pre-recorded transcription may take before 504', integer, defaultConfig.transcribeTimeoutMs)
+  .option('--allow-private-urls', 'let {"url"} and callback= reach loopback and private addresses (off: SSRF protection)', false)
   .action(async (opts) => {
     const log = pino({ level: process.env.EARSHOT_LOG_LEVEL ?? 'info' });
     const envKeys = (process.env.EARSHOT_API_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
@@ -55,6 +63,11 @@ program
           drainGraceMs: opts.drainGrace,
           requestLogPath: opts.requestLog,
           requestLogDays: opts.requestLogDays,
+          maxTranscriptions: opts.maxTranscriptions,
+          maxUploadBytes: opts.maxUploadMb * MB,
+          fetchTimeoutMs: opts.fetchTimeout,
+          transcribeTimeoutMs: opts.transcribeTimeout,
+          allowPrivateUrls: opts.allowPrivateUrls,
         },
         log,
       );
@@ -166,6 +179,23 @@ const param = (value: string, previous: Record<string, string>): Record<string, 
   if (at < 1) throw new InvalidArgumentError('expected name=value');
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 };
+
+program
+  .command('transcribe <file>')
+  .description('transcribe a whole file (pre-recorded POST /v1/listen) and print the transcript')
+  .option('--server <url>', 'server', 'http://127.0.0.1:8080')
+  .option('--api-key <key>', 'API key (also EARSHOT_API_KEY, DEEPGRAM_API_KEY)')
+  .option('--param <name=value>', 'any query parameter (repeatable), e.g. punctuate=true, utterances=true, encoding=linear16', param, {})
+  .option('--json', 'print Deepgram\'s JSON response')
+  .action(async (file: string, opts) => {
+    process.exitCode = await transcribeCommand({
+      file,
+      server: opts.server,
+      apiKey: opts.apiKey ?? process.env.EARSHOT_API_KEY ?? process.env.DEEPGRAM_API_KEY,
+      params: opts.param,
+      json: opts.json === true,
+    });
+  });
 
 program
   .command('stream <file>')

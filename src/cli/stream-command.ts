@@ -2,13 +2,12 @@
 // stdin is sent as it arrives (e.g. `arecord -f S16_LE -r 16000 | earshot stream - --encoding linear16
 // --sample-rate 16000`). On a terminal, interim text is redrawn in place above a progress bar and
 // finals are appended; elsewhere only finals are printed. `--json` prints every message as received.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { PCM_SAMPLE_FORMAT } from '../audio/audio-input.js';
 import { bytesPerSample } from '../audio/sample-format.js';
 import { openListen } from '../client/live-client.js';
 import { explainClose, explainRefusal } from '../protocol/explain.js';
-import { painter } from './terminal.js';
+import { mediaSeconds, painter, progressLine } from './terminal.js';
 
 export interface StreamOptions {
   source: string;
@@ -24,7 +23,6 @@ export interface StreamOptions {
 }
 
 const CHUNK_SECONDS = 0.05;
-const BAR = 24;
 
 /** Bytes per second of a file: from the encoding for raw audio, else from the container's duration (ffprobe). */
 function byteRate(bytes: Buffer, file: string, options: StreamOptions): number | undefined {
@@ -32,12 +30,8 @@ function byteRate(bytes: Buffer, file: string, options: StreamOptions): number |
     const format = PCM_SAMPLE_FORMAT[options.encoding as keyof typeof PCM_SAMPLE_FORMAT];
     return format && options.sampleRate ? bytesPerSample[format] * options.sampleRate * (options.channels ?? 1) : undefined;
   }
-  try {
-    const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }));
-    return seconds > 0 ? bytes.length / seconds : undefined;
-  } catch {
-    return undefined;
-  }
+  const seconds = mediaSeconds(file);
+  return seconds ? bytes.length / seconds : undefined;
 }
 
 export async function streamAudio(options: StreamOptions): Promise<number> {
@@ -68,9 +62,7 @@ export async function streamAudio(options: StreamOptions): Promise<number> {
   let totalSeconds: number | undefined;
   const redraw = () => {
     if (!live) return;
-    const share = totalSeconds ? Math.min(1, sentSeconds / totalSeconds) : undefined;
-    const bar = share === undefined ? '' : `[${'#'.repeat(Math.round(share * BAR)).padEnd(BAR, '.')}] ${(share * 100).toFixed(0).padStart(3)}% `;
-    const status = `${bar}${sentSeconds.toFixed(1)}${totalSeconds ? `/${totalSeconds.toFixed(1)}` : ''} s`;
+    const status = progressLine(sentSeconds, totalSeconds);
     const width = (out.columns ?? 80) - 1;
     const text = interim ? ` ${interim}` : '';
     out.write(`\r\x1b[2K${paint('cyan', status)}${paint('dim', text.length > width - status.length ? `${text.slice(0, width - status.length - 1)}…` : text)}`);

@@ -1,5 +1,6 @@
 // Colour only for a terminal that wants it (NO_COLOR and FORCE_COLOR respected), so piped output and
-// logs stay plain.
+// logs stay plain; and the progress line the streaming and transcribing commands redraw.
+import { execFileSync } from 'node:child_process';
 import { styleText } from 'node:util';
 
 type Style = Parameters<typeof styleText>[0];
@@ -13,4 +14,23 @@ export function colourWanted(stream: NodeJS.WriteStream): boolean {
 export function painter(stream: NodeJS.WriteStream): (style: Style, text: string) => string {
   const colour = colourWanted(stream);
   return (style, text) => (colour ? styleText(style, text) : text);
+}
+
+const BAR = 24;
+
+/** `[#####.....]  42% 12.6/30.0 s`, or just the seconds done when the total is unknown. */
+export function progressLine(done: number, total?: number): string {
+  const share = total ? Math.min(1, done / total) : undefined;
+  const bar = share === undefined ? '' : `[${'#'.repeat(Math.round(share * BAR)).padEnd(BAR, '.')}] ${(share * 100).toFixed(0).padStart(3)}% `;
+  return `${bar}${done.toFixed(1)}${total ? `/${total.toFixed(1)}` : ''} s`;
+}
+
+/** A media file's duration in seconds (ffprobe), if it can tell. */
+export function mediaSeconds(file: string): number | undefined {
+  try {
+    const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }));
+    return seconds > 0 ? seconds : undefined;
+  } catch {
+    return undefined;
+  }
 }

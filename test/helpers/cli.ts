@@ -1,5 +1,6 @@
 // The `earshot` command as a user runs it, from the sources.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { TestContext } from 'node:test';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
@@ -38,4 +39,23 @@ export function earshot(args: string[], env: Record<string, string> = {}, timeou
       resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
     });
   });
+}
+
+/**
+ * Runs `earshot …args` in a real terminal (tmux, 200x30, no colour) until it exits (bounded to
+ * 60 s); returns every screen seen, 100 ms apart, the last one ending in `EXIT=<code>`.
+ */
+export async function earshotInTerminal(args: string[], t: TestContext): Promise<string[]> {
+  const session = `earshot-${process.pid}-${Date.now()}`;
+  const command = [process.execPath, ...CLI, ...args].map((a) => `'${a}'`).join(' ');
+  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '30', `${command}; echo EXIT=$?; sleep 60`], { env: { ...process.env, NO_COLOR: '1' } });
+  t.after(() => execFileSync('tmux', ['kill-session', '-t', session]));
+  const screens: string[] = [];
+  for (let i = 0; i < 600; i++) {
+    const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
+    screens.push(screen);
+    if (/EXIT=\d/.test(screen)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return screens;
 }

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { earshot } from '../helpers/cli.js';
-import { JFK_TEXT, jfkWav, PASSAGE, speechWav } from '../helpers/fixtures.js';
+import { earshot, earshotInTerminal } from '../helpers/cli.js';
+import { JFK_TEXT, jfkWav, joinWithSilence, PASSAGE, speechWav } from '../helpers/fixtures.js';
 import { sdkClient } from '../helpers/sdk.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
@@ -272,4 +272,42 @@ test('each request is in the request log: format, audio seconds, outcome', async
   const failed = await earshot(['requests', '--server', http, '--api-key', KEY, 'show', undecodable.headers.get('dg-request-id')!], { NO_COLOR: '1' });
   assert.match(failed.stdout, /outcome\s+HTTP 400 Bad Request: Bad Request: failed to process audio/);
   assert.match(failed.stdout, /fix\s+POST the audio file as the body/);
+});
+
+describe('earshot transcribe', () => {
+  test('prints the transcript; --json prints Deepgram\'s response', async () => {
+    const run = await earshot(['transcribe', jfkWav(), '--server', http, '--api-key', KEY, '--param', 'punctuate=true']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(wer(JFK_TEXT, run.stdout) <= 0.15, run.stdout);
+    assert.match(run.stdout, /^And so/);
+    assert.match(run.stderr, /11\.0 s of audio, request id [0-9a-f-]{36}/);
+    assert.doesNotMatch(run.stderr, /\r|\[#/, 'no progress bar when stderr is not a terminal');
+    const json = await earshot(['transcribe', jfkWav(), '--server', http, '--json'], { EARSHOT_API_KEY: KEY });
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(JSON.parse(json.stdout).metadata.duration, 11);
+  });
+
+  test('a refusal: exit 1 with what went wrong, the request id and the fix', async () => {
+    const run = await earshot(['transcribe', jfkWav(), '--server', http, '--api-key', 'wrong']);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /HTTP 401 Unauthorized: Invalid credentials/);
+    assert.match(run.stderr, /request id: [0-9a-f-]{36}/);
+    assert.match(run.stderr, /fix: Send "Authorization: Token <key>"/);
+  });
+
+  test('in a terminal: a progress bar that rises as the server reports, then the transcript', async (t) => {
+    const passage = joinWithSilence(PASSAGE.map((s) => speechWav(s)), 1);
+    const screens = await earshotInTerminal(['transcribe', passage, '--server', http, '--api-key', KEY], t);
+    const last = screens.at(-1)!;
+    assert.match(last, /EXIT=0/);
+    // The terminal wraps the one-line transcript at 200 columns, mid-word.
+    const lines = last.split('\n').map((l) => l.trimEnd());
+    const transcript = lines.slice(0, lines.findIndex((l) => / s of audio, request id/.test(l))).join('');
+    assert.ok(wer(PASSAGE.join(' '), transcript) <= 0.15, last);
+    const shares = screens.map((s) => /\[[#.]{24}\]\s+(\d+)% [\d.]+\/[\d.]+ s/.exec(s)?.[1]).filter((p) => p !== undefined).map(Number);
+    assert.ok(shares.some((p) => p > 0), `progress reported while transcribing: ${shares.join(',')}`);
+    assert.deepEqual(shares, [...shares].sort((a, b) => a - b), 'progress only rises');
+    assert.doesNotMatch(last, /\[[#.]{24}\]/, 'the bar is gone at the end');
+  });
 });

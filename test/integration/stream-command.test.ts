@@ -1,9 +1,8 @@
 // `earshot stream`: a festival WAV transcribed end to end at real-time pace, its live display checked
 // in a real terminal (tmux), and a refusal explained.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
-import { earshot } from '../helpers/cli.js';
+import { earshot, earshotInTerminal } from '../helpers/cli.js';
 import { PASSAGE, speechWav } from '../helpers/fixtures.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
@@ -28,17 +27,7 @@ test('a festival WAV streamed at real-time pace comes back as its words', async 
 });
 
 test('in a terminal: a progress bar and interim text redrawn in place, finals appended', async (t) => {
-  const session = `earshot-stream-${process.pid}`;
-  const command = [process.execPath, '--import', 'tsx', 'src/cli/main.ts', 'stream', speechWav(TEXT), '--url', server.url, '--api-key', KEY].map((a) => `'${a}'`).join(' ');
-  execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '200', '-y', '30', `${command}; echo EXIT=$?; sleep 60`], { env: { ...process.env, NO_COLOR: '1' } });
-  t.after(() => execFileSync('tmux', ['kill-session', '-t', session]));
-  const screens: string[] = [];
-  for (let i = 0; i < 600; i++) {
-    const screen = execFileSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' });
-    screens.push(screen);
-    if (/EXIT=\d/.test(screen)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const screens = await earshotInTerminal(['stream', speechWav(TEXT), '--url', server.url, '--api-key', KEY], t);
   const last = screens.at(-1)!;
   assert.match(last, /EXIT=0/);
   const lines = last.split('\n').map((l) => l.trimEnd()).filter(Boolean);
