@@ -1,15 +1,18 @@
-// `npm run bench [-- --streams 1,2,4,8 --quick --formats-only]`: N concurrent clients stream real speech to a real
+// `npm run bench [-- --streams 1,2,4,8 --quick --formats-only --prerecorded-only]`: N concurrent clients stream real speech to a real
 // `earshot serve` at real-time pace, as a voice agent would (interim_results, vad_events,
 // endpointing=300), and the figures are printed: server CPU per audio second, end of utterance →
 // speech_final latency, onset → SpeechStarted and → first interim (p50/p95), peak RSS (process and
 // per stream), word-timing error against festival's own word times and the last word's end against
-// the audio, the largest N that stays real time, and the decode cost of every audio format. Speed
-// targets live here, never in timed tests.
+// the audio, the largest N that stays real time, the decode cost of every audio format, and
+// pre-recorded throughput on a file of over ten minutes. Speed targets live here, never in timed tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { postPrerecorded } from '../src/client/prerecorded-client.js';
 import { connect, listenUrl } from '../test/helpers/client.js';
+import { wer } from '../test/helpers/wer.js';
 import { CACHE, cached, ffmpeg, joinWithSilence, oggPackets, PASSAGE, speechBounds, wavData } from '../test/helpers/fixtures.js';
 import { plainWord } from '../src/protocol/transcript-format.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
@@ -204,6 +207,30 @@ async function decodeCosts(p: Passage): Promise<void> {
   console.log('');
 }
 
+/** Copies of the passage in one file: long enough that start-up costs vanish from the figure. */
+const PRERECORDED_COPIES = 22;
+
+/** One file of over ten minutes through pre-recorded POST /v1/listen: audio seconds per wall second, and cores busy. */
+async function prerecordedThroughput(server: { pid?: number }, port: number, p: Passage): Promise<void> {
+  const file = joinWithSilence(Array.from({ length: PRERECORDED_COPIES }, () => p.file), GAP_SECONDS);
+  const audio = readFileSync(file);
+  const before = procStatus(server.pid!);
+  let peak = before.rssMb;
+  const sampler = setInterval(() => (peak = Math.max(peak, procStatus(server.pid!).rssMb)), 200);
+  const started = performance.now();
+  const answer = await postPrerecorded({ server: `http://127.0.0.1:${port}`, query: {}, audio });
+  const wall = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  if (answer.status !== 200) throw new Error(`pre-recorded request failed: ${answer.status} ${answer.dgError}`);
+  const cpu = procStatus(server.pid!).cpuSeconds - before.cpuSeconds;
+  const seconds: number = answer.body.metadata.duration;
+  const reference = Array.from({ length: PRERECORDED_COPIES }, () => SENTENCES.join(' ')).join(' ');
+  console.log(`pre-recorded: one ${(seconds / 60).toFixed(1)} min WAV (the passage ${PRERECORDED_COPIES} times), POST /v1/listen`);
+  console.log(`  ${seconds.toFixed(0)} s of audio in ${wall.toFixed(1)} s: ${(seconds / wall).toFixed(1)} audio seconds per wall second`);
+  console.log(`  server CPU ${cpu.toFixed(1)} s = ${(cpu / wall).toFixed(2)} cores busy on average (of ${availableParallelism()}); peak RSS ${peak.toFixed(0)} MB`);
+  console.log(`  WER ${(wer(reference, answer.body.results.channels[0].alternatives[0].transcript) * 100).toFixed(1)} %\n`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
@@ -223,6 +250,10 @@ async function main(): Promise<void> {
     server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const url = `ws://127.0.0.1:${port}`;
+  if (args.includes('--prerecorded-only')) {
+    await prerecordedThroughput(server, port, p);
+    return stop(server);
+  }
   const idle = procStatus(server.pid!);
   console.log(`passage: ${p.seconds.toFixed(1)} s of festival speech, ${SENTENCES.length} utterances, ${GAP_SECONDS} s pauses; ${CHUNK_MS} ms chunks at real-time pace`);
   console.log(`query: interim_results=true, vad_events=true, endpointing=${ENDPOINTING_MS}`);
@@ -276,7 +307,13 @@ async function main(): Promise<void> {
     if (!realTime && n > largestRealTime * 2) break;
   }
   console.log(`\nlargest N that stays real time (p95 end → speech_final <= ${REAL_TIME_P95_S} s, none missing): ${largestRealTime}`);
-  console.log(`server peak RSS over the run: ${procStatus(server.pid!).peakMb.toFixed(0)} MB`);
+  console.log(`server peak RSS over the streams: ${procStatus(server.pid!).peakMb.toFixed(0)} MB\n`);
+  // After the streams, so that their memory figures start from an idle server.
+  await prerecordedThroughput(server, port, p);
+  await stop(server);
+}
+
+async function stop(server: ReturnType<typeof spawn>): Promise<void> {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
 }
