@@ -84,7 +84,6 @@ function requestOnce(url: URL, init: { method?: string; headers?: Record<string,
       method: init.method ?? 'GET',
       headers: init.headers,
       lookup: limits.allowPrivate ? undefined : guardedLookup(host),
-      timeout: Math.max(1, deadline - Date.now()),
     });
     const timer = setTimeout(() => req.destroy(new OutboundError(`${url.origin} did not answer within ${limits.timeoutMs} ms.`, 'timeout')), Math.max(1, deadline - Date.now()));
     const fail = (err: Error) => {

@@ -4,8 +4,7 @@
 // (summaries, topics, diarization, …) are accepted and named in the response's warnings, as the
 // request still yields a useful transcript; live-only options are ignored, as on Deepgram.
 import { z } from 'zod';
-import { HandshakeError } from '../protocol/failure-codes.js';
-import { booleanParam, parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
+import { booleanParam, parseListenOptions, parseQuery, type ListenOptions } from '../protocol/listen-options.js';
 
 export interface Warning {
   parameter: string;
@@ -72,13 +71,7 @@ export function parsePrerecordedOptions(params: URLSearchParams): PrerecordedOpt
       }
     } else if (!LIVE_ONLY.includes(name)) shared.append(name, value);
   }
-  const parsed = rest.safeParse(own);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0]);
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid '${name}' value of '${own[name]}'. ${issue.message}.`);
-  }
-  const q = parsed.data;
+  const q = parseQuery(rest, own);
   // A whole file is cut at natural pauses: long segments decode best and fastest.
   shared.set('endpointing', 'false');
   return {

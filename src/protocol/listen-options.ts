@@ -104,18 +104,21 @@ const schema = z.object({
 /** Options that change formatting on Deepgram but that this engine does not act on. */
 const NO_EFFECT = ['numerals', 'profanity_filter', 'filler_words', 'dictation', 'no_delay', 'version', 'tier', 'tag', 'mip_opt_out'];
 
+/** `values` (the first of each query parameter) checked against `schema`, or Deepgram's 400 naming the first bad one. */
+export function parseQuery<S extends z.ZodType>(schema: S, values: Record<string, string>): z.output<S> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue.path[0]);
+  throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid '${name}' value of '${values[name]}'. ${issue.message}.`);
+}
+
 /** Parses and validates the query of a /v1/listen handshake; throws HandshakeError (400). */
 export function parseListenOptions(params: URLSearchParams): ListenOptions {
   const first: Record<string, string> = {};
   for (const [key, value] of params) if (!(key in first)) first[key] = value;
 
-  const parsed = schema.safeParse(first);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue.path[0]);
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid '${name}' value of '${first[name]}'. ${issue.message}.`);
-  }
-  const q = parsed.data;
+  const q = parseQuery(schema, first);
   if (q.encoding && q.sample_rate === undefined) {
     throw new HandshakeError('INVALID_QUERY_PARAMETER', `Missing 'sample_rate': raw encoding '${q.encoding}' needs sample_rate (8000-48000).`);
   }
