@@ -47,14 +47,28 @@ async function openPage(token: string): Promise<Page> {
   const page = await browser.newPage();
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
+  // Before the page's own scripts: every message its WebSocket receives (so a failure can say what
+  // the server sent), and every interim text it shows, however briefly.
+  await page.addInitScript(() => {
+    const seen: string[] = ((window as any).interimsSeen = []);
+    document.addEventListener('DOMContentLoaded', () => {
+      const interim = document.getElementById('interim')!;
+      new MutationObserver(() => interim.textContent && seen.push(interim.textContent)).observe(interim, { childList: true, characterData: true, subtree: true });
+    });
+    const received: string[] = ((window as any).wsReceived = []);
+    const Native = WebSocket;
+    (window as any).WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        this.addEventListener('message', (e) => {
+          const m = JSON.parse(e.data);
+          received.push(m.type === 'Results' ? `${m.is_final ? 'final' : 'interim'}:${m.channel.alternatives[0].transcript}` : m.type);
+        });
+      }
+    };
+  });
   await page.goto(`${http}/#access_token=${token}`);
   assert.deepEqual(errors, [], 'the page loads without script errors');
-  // Every interim text the page shows, however briefly.
-  await page.evaluate(() => {
-    const interim = document.getElementById('interim')!;
-    const seen: string[] = ((window as any).interimsSeen = []);
-    new MutationObserver(() => interim.textContent && seen.push(interim.textContent)).observe(interim, { childList: true, characterData: true, subtree: true });
-  });
   return page;
 }
 
@@ -92,7 +106,8 @@ for (const mode of [{ label: /linear16 from an AudioWorklet/, format: /^linear16
     assert.ok(await page.getByRole('button', { name: 'Start listening' }).isEnabled(), 'ready to start again');
 
     const interims: string[] = await page.evaluate(() => (window as any).interimsSeen);
-    assert.ok(interims.length > 0, 'interim text was shown in place');
+    const received: string[] = await page.evaluate(() => (window as any).wsReceived);
+    assert.ok(interims.length > 0, `interim text was shown in place; the page received: ${JSON.stringify(received)}`);
     assert.equal(await text(page, '#interim'), '', 'no interim is left once finals cover it');
     const events = await page.locator('#events li').evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.type));
     assert.ok(events.includes('SpeechStarted'), `SpeechStarted is shown: ${events}`);
