@@ -33,7 +33,10 @@ program
   .option('--port <port>', 'port to listen on', integer, defaultConfig.port)
   .option('--api-key <key>', 'accept this API key (repeatable; also EARSHOT_API_KEYS, comma-separated)', collect, [])
   .option('--max-streams <n>', 'concurrent streams before 429', integer, defaultConfig.maxStreams)
+  .option('--max-streams-per-key <n>', 'concurrent streams one key (and its access tokens) may hold; 0: no limit', integer, defaultConfig.maxStreamsPerKey)
+  .option('--handshakes-per-minute <n>', 'handshakes one client address may attempt per minute; 0: no limit', integer, defaultConfig.handshakesPerMinute)
   .option('--workers <n>', 'decode worker threads', integer, defaultConfig.decodeWorkers)
+  .option('--max-backlog <s>', 'unfinalized audio per stream, in seconds, past which its frames are not read until the engine catches up', integer, defaultConfig.maxBacklogSeconds)
   .option('--inactivity-timeout <ms>', 'NET-0001: close a stream after this long without audio/frames', integer, defaultConfig.inactivityTimeoutMs)
   .option('--keepalive-before-audio', 'let KeepAlive alone keep a stream open before its first audio (for clients that gate silence)', false)
   .option('--decode-timeout <ms>', 'NET-0000: a decode slower than this is an engine stall', integer, defaultConfig.decodeTimeoutMs)
@@ -56,7 +59,10 @@ program
           port: opts.port,
           apiKeys,
           maxStreams: opts.maxStreams,
+          maxStreamsPerKey: opts.maxStreamsPerKey,
+          handshakesPerMinute: opts.handshakesPerMinute,
           decodeWorkers: opts.workers,
+          maxBacklogSeconds: opts.maxBacklog,
           inactivityTimeoutMs: opts.inactivityTimeout,
           keepAliveBeforeAudio: opts.keepaliveBeforeAudio,
           decodeTimeoutMs: opts.decodeTimeout,

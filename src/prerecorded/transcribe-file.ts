@@ -59,7 +59,8 @@ export function transcribeFile(audio: Buffer, deps: TranscribeFileDeps): Running
       vad: deps.vad,
       log: deps.log,
       // All frames arrive at once and CloseStream follows, so the inactivity timer never runs out.
-      policy: { inactivityTimeoutMs: 60_000, keepAliveBeforeAudio: false, unendpointedGapMs: deps.unendpointedGapMs, clientFraming: false },
+      // The whole file is in memory already (bounded by --max-upload-mb): nothing to push back on.
+      policy: { inactivityTimeoutMs: 60_000, keepAliveBeforeAudio: false, unendpointedGapMs: deps.unendpointedGapMs, clientFraming: false, maxBacklogSeconds: Infinity, maxQueuedBytes: Infinity },
       transport: {
         send(text) {
           const message = JSON.parse(text) as ServerMessage;

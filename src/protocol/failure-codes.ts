@@ -146,7 +146,7 @@ export const failures = {
     status: 429,
     errCode: 'TOO_MANY_REQUESTS',
     message: 'Too many requests. Please try again later',
-    fix: 'The server is at its limit of concurrent streams (--max-streams) or pre-recorded requests (--max-transcriptions); retry later or raise the limit.',
+    fix: 'A limit was reached (the dg-error names it): concurrent streams (--max-streams, or --max-streams-per-key for one key), pre-recorded requests (--max-transcriptions), or handshakes from one address per minute (--handshakes-per-minute). Retry later with backoff, or raise the limit.',
   },
   SERVER_DRAINING: {
     kind: 'http',

@@ -28,6 +28,9 @@ export type SessionState = 'streaming' | 'finalizing' | 'closed';
 export interface SessionTransport {
   send(text: string): void;
   close(code: number, reason: string): void;
+  /** Stop and restart reading the client's frames (TCP then pushes back on the client). */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface Clock {
@@ -58,6 +61,14 @@ export interface SessionPolicy {
    * a client's frame sizes and pacing say anything about the client.
    */
   clientFraming: boolean;
+  /**
+   * Audio received but not yet finalized, in seconds, past which the client's frames are not read
+   * until the engine catches up: a client sending faster than the engine decodes is slowed down
+   * instead of buffered without bound.
+   */
+  maxBacklogSeconds: number;
+  /** Bytes received but not yet read by the VAD, past which the client's frames are not read either. */
+  maxQueuedBytes: number;
 }
 
 export interface SessionDeps {
@@ -71,6 +82,8 @@ export interface SessionDeps {
   clock?: Clock;
   /** Told once, when the stream has ended for any reason. */
   onClosed?: (outcome: StreamOutcome) => void;
+  /** Told how long each final took, from its segment being cut to its Results going out. */
+  onFinalLatency?: (seconds: number) => void;
 }
 
 export interface StreamOutcome {
@@ -104,6 +117,9 @@ export class Session {
   private format?: string;
   /** Stream time up to which finals have covered the audio (first channel). */
   private finalizedUntil = 0;
+  private intakePaused = false;
+  /** Bytes of frames received and waiting on the task chain. */
+  private queuedBytes = 0;
 
   constructor(private readonly deps: SessionDeps) {
     this.clock = deps.clock ?? systemClock;
@@ -164,7 +180,9 @@ export class Session {
     this.armInactivityTimer();
     this.bytesIn += data.length;
     this.hash.update(data);
+    this.queuedBytes += data.length;
     this.enqueue(() => this.ingest(data));
+    this.regulateIntake();
   }
 
   /** A text frame; as bytes when the transport skipped UTF-8 validation, so audio sent as text is recognised. */
@@ -248,8 +266,46 @@ export class Session {
   }
 
   private async ingest(data: Buffer): Promise<void> {
-    const planes = await this.input.push(data);
-    await this.transcribe(planes);
+    try {
+      const planes = await this.input.push(data);
+      await this.transcribe(planes);
+    } finally {
+      this.queuedBytes -= data.length;
+    }
+    this.regulateIntake();
+  }
+
+  /** Whether the client's frames are not being read, the engine being behind this stream. */
+  get paused(): boolean {
+    return this.intakePaused;
+  }
+
+  /**
+   * Pauses reading past maxBacklogSeconds of unfinalized audio or maxQueuedBytes of unread frames;
+   * resumes once the frames are read down to half and the backlog is at half, or no final is in
+   * flight (the open segment alone only grows with more audio, so waiting on it would never end).
+   * The inactivity timer does not run while the server is the one not reading.
+   */
+  private regulateIntake(): void {
+    const { transport, policy, log } = this.deps;
+    if (!transport.pause || !transport.resume || this.state !== 'streaming') return;
+    const backlogSeconds = this.input.durationSeconds - this.finalizedUntil;
+    const { queuedBytes } = this;
+    if (!this.intakePaused && (backlogSeconds > policy.maxBacklogSeconds || queuedBytes > policy.maxQueuedBytes)) {
+      this.intakePaused = true;
+      this.clock.clearTimeout(this.timer);
+      transport.pause();
+      log.warn({ backlogSeconds, queuedBytes }, 'the engine is behind this stream: its frames are not read until it catches up');
+    } else if (
+      this.intakePaused &&
+      queuedBytes <= policy.maxQueuedBytes / 2 &&
+      (backlogSeconds <= policy.maxBacklogSeconds / 2 || this.transcribers.every((t) => t.finalsInFlight === 0))
+    ) {
+      this.intakePaused = false;
+      transport.resume();
+      this.armInactivityTimer();
+      log.info({ backlogSeconds, queuedBytes }, 'the engine caught up: reading the stream again');
+    }
   }
 
   private async transcribe(planes: Float32Array[]): Promise<void> {
@@ -276,12 +332,15 @@ export class Session {
       onResult: (window: WindowResult) => {
         if (window.isFinal && channel === 0) this.finalizedUntil = window.end;
         this.send(resultsMessage({ channel: index, window, punctuate: options.punctuate }, this.deps.requestId, engine.info, options.extra));
+        // Once the transcriber has counted this final as out (just after this call returns).
+        if (window.isFinal) queueMicrotask(() => this.regulateIntake());
       },
       onSpeechStarted: (timestamp) => {
         if (options.vadEvents) this.send(speechStartedMessage(index, timestamp));
       },
       onUtteranceEnd: (lastWordEnd) => this.send(utteranceEndMessage(index, lastWordEnd)),
       onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
+      onFinalLatency: this.deps.onFinalLatency,
     });
   }
 

@@ -9,6 +9,10 @@ export interface ServerConfig {
   /** Keys accepted in `Authorization: Token …` / `Bearer …` or the token/bearer subprotocols. Empty: no auth, loopback only. */
   apiKeys: string[];
   maxStreams: number;
+  /** Concurrent streams one API key (or the tokens it granted) may hold; 0: no limit but maxStreams. */
+  maxStreamsPerKey: number;
+  /** Handshakes (live and pre-recorded) one client address may attempt per minute; 0: no limit. */
+  handshakesPerMinute: number;
   /** NET-0001 window. */
   inactivityTimeoutMs: number;
   /** Let KeepAlive alone keep a stream open before its first audio (LiveKit-style clients). */
@@ -16,6 +20,10 @@ export interface ServerConfig {
   decodeWorkers: number;
   /** A decode slower than this is an engine stall (NET-0000). */
   decodeTimeoutMs: number;
+  /** Unfinalized audio per stream, in seconds, past which its frames are not read until the engine catches up. */
+  maxBacklogSeconds: number;
+  /** Bytes of a stream's frames waiting to be read by the VAD, past which its frames are not read. */
+  maxQueuedBytes: number;
   /** Segment gap when a client sends endpointing=false (finals then follow this internal chunking). */
   unendpointedGapMs: number;
   /** On SIGTERM, how long open streams may run before they are finalized and closed. */
@@ -55,11 +63,16 @@ export const defaultConfig: ServerConfig = {
   port: 8080,
   apiKeys: [],
   maxStreams: 64,
+  maxStreamsPerKey: 0,
+  handshakesPerMinute: 0,
   inactivityTimeoutMs: 10_000,
   keepAliveBeforeAudio: false,
   decodeWorkers: availableParallelism(),
   decodeTimeoutMs: 30_000,
   unendpointedGapMs: 800,
+  // Above the engine's 20 s longest segment, so normal streams never pause.
+  maxBacklogSeconds: 60,
+  maxQueuedBytes: 4 * 1024 * 1024,
   drainGraceMs: 30_000,
   maxFrameBytes: 8 * 1024 * 1024,
   requestLogPath: defaultRequestLogPath,

@@ -6,7 +6,8 @@
 // A plain GET of /v1/listen runs the same checks and answers 426 if all pass, so a client that cannot
 // read a refused upgrade (a browser) can ask why. A POST of /v1/listen is a pre-recorded request
 // (prerecorded-route.ts). Besides: POST /v1/auth/grant (access tokens), GET /v1/requests (the
-// request log), /healthz, and the browser page at `/`.
+// request log), /healthz, /readyz (fails once a drain begins), /metrics (Prometheus), and the
+// browser page at `/`.
 //
 // Each attempt on /v1/listen, refused or upgraded, is written to the request log under its id: at
 // the refusal, or at the upgrade and again when the stream closes.
@@ -26,6 +27,8 @@ import type { RequestRecord } from '../requests/request-record.js';
 import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
 import { Authenticator, keyId, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { HandshakeRate } from './handshake-rate.js';
+import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
 import { readBody } from './request-body.js';
 import { webPage } from './web-page.js';
@@ -63,13 +66,22 @@ export class EarshotServer {
   private readonly auth: Authenticator;
   private readonly page = webPage();
   private readonly prerecorded: PrerecordedRoute;
+  private readonly metrics: Metrics;
+  private readonly handshakeRate: HandshakeRate;
+  /** Open streams per key id, for --max-streams-per-key. */
+  private readonly streamsPerKey = new Map<string, number>();
   private draining = false;
 
   constructor(private readonly deps: EarshotServerDeps) {
     const { config } = deps;
     this.tokens = new AccessTokens(config.tokenSecret ?? randomBytes(32).toString('base64url'));
     this.auth = new Authenticator(config.apiKeys, this.tokens);
-    this.prerecorded = new PrerecordedRoute({ ...deps, auth: this.auth, draining: () => this.draining, writeRecord: (record) => this.writeRecord(record) });
+    this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
+    this.metrics = new Metrics(deps.engine, {
+      running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
+      pausedStreams: () => [...this.sessions].filter((s) => s.paused).length,
+    });
+    this.prerecorded = new PrerecordedRoute({ ...deps, auth: this.auth, draining: () => this.draining, writeRecord: (record) => this.writeRecord(record), metrics: this.metrics });
     // UTF-8 is checked by the session, so audio sent in a text frame is diagnosed instead of ending in 1007.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, handleProtocols: selectProtocol, skipUTF8Validation: true });
     this.wss.on('headers', (headers, req) => headers.push(`dg-request-id: ${this.requestIds.get(req)}`));
@@ -125,6 +137,13 @@ export class EarshotServer {
     const url = new URL(req.url ?? '/', 'http://x');
     const path = url.pathname;
     if (path === '/healthz') return this.reply(res, requestId, 200, { status: 'ok', streams: this.sessions.size });
+    // Ready for new work until a drain begins, so a load balancer stops sending before streams end.
+    if (path === '/readyz') return this.reply(res, requestId, this.draining ? 503 : 200, { status: this.draining ? 'draining' : 'ready' });
+    if (path === '/metrics') {
+      const { text, contentType } = await this.metrics.exposition();
+      res.writeHead(200, { 'content-type': contentType, 'dg-request-id': requestId }).end(text);
+      return;
+    }
     if (GRANT_PATH.test(path)) {
       if (req.method !== 'POST') throw new HandshakeError('METHOD_NOT_ALLOWED', 'Access tokens are granted by POST /v1/auth/grant.');
       return this.grant(req, res, requestId);
@@ -158,6 +177,7 @@ export class EarshotServer {
     const hint = (seconds: number) => res.writeEarlyHints({ link: `</v1/requests/${requestId}>; rel="monitor"`, 'earshot-progress': seconds.toFixed(2) });
     const onProgress = req.headers['earshot-progress'] === 'true' ? throttled(hint) : undefined;
     try {
+      this.checkRate(req);
       this.reply(res, requestId, 200, await this.prerecorded.handle(req, record, onProgress));
     } catch (err) {
       const error = asHandshakeError(err);
@@ -240,6 +260,7 @@ export class EarshotServer {
 
   private logRefusal(record: RequestRecord, error: HandshakeError): void {
     this.writeRecord({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
+    this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', error.status, error.code);
   }
 
   /** A request log that cannot be written (disk full, say) is logged, and never fails a stream. */
@@ -260,16 +281,31 @@ export class EarshotServer {
   private async admit<T>(req: IncomingMessage, accept: (options: ListenOptions, caller: string | undefined) => T): Promise<T> {
     const url = new URL(req.url ?? '/', 'http://x');
     if (!LISTEN_PATH.test(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
+    this.checkRate(req);
     const caller = await this.auth.check(req, 'listen');
+    const { maxStreams, maxStreamsPerKey } = this.deps.config;
     if (this.draining) throw new HandshakeError('SERVER_DRAINING');
-    if (this.sessions.size >= this.deps.config.maxStreams) throw new HandshakeError('TOO_MANY_REQUESTS');
+    if (this.sessions.size >= maxStreams) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: the server has ${maxStreams} streams open (--max-streams).`);
+    if (maxStreamsPerKey > 0 && caller && (this.streamsPerKey.get(caller) ?? 0) >= maxStreamsPerKey) {
+      throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: this key has ${maxStreamsPerKey} streams open (--max-streams-per-key).`);
+    }
     return accept(parseListenOptions(url.searchParams), caller);
+  }
+
+  /** 429 for an address over --handshakes-per-minute; checked before auth, so guessing keys is slowed too. */
+  private checkRate(req: IncomingMessage): void {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!this.handshakeRate.admit(address)) {
+      throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${address} made ${this.deps.config.handshakesPerMinute} handshakes in the last minute (--handshakes-per-minute).`);
+    }
   }
 
   private startSession(ws: WebSocket, req: IncomingMessage, { record, options }: AcceptedHandshake): void {
     const { config, engine, vad } = this.deps;
-    const { requestId } = record;
+    const { requestId, keyId: caller } = record;
+    if (caller) this.streamsPerKey.set(caller, (this.streamsPerKey.get(caller) ?? 0) + 1);
     this.writeRecord(record);
+    this.metrics.handshake('live', 101, 'none');
     const log = this.deps.log.child({ requestId });
     log.info({ client: req.socket.remoteAddress, options }, 'stream opened');
     if (options.noEffect.length > 0) log.warn({ noEffect: options.noEffect }, 'query parameters accepted but without effect on this engine');
@@ -284,13 +320,25 @@ export class EarshotServer {
         keepAliveBeforeAudio: config.keepAliveBeforeAudio,
         unendpointedGapMs: config.unendpointedGapMs,
         clientFraming: true,
+        maxBacklogSeconds: config.maxBacklogSeconds,
+        maxQueuedBytes: config.maxQueuedBytes,
       },
       transport: {
         send: (text) => ws.send(text),
         close: (code, reason) => ws.close(code, reason),
+        pause: () => ws.pause(),
+        resume: () => ws.resume(),
       },
+      onFinalLatency: (seconds) => this.metrics.finalSent(seconds),
       onClosed: ({ code, reason, failure }) => {
         this.sessions.delete(session);
+        if (caller) {
+          const open = (this.streamsPerKey.get(caller) ?? 1) - 1;
+          if (open > 0) this.streamsPerKey.set(caller, open);
+          else this.streamsPerKey.delete(caller);
+        }
+        this.metrics.streamClosed(code, failure ?? 'none');
+        this.metrics.transcribed('live', session.summary().audioSeconds);
         this.writeRecord({ ...record, ...session.summary(), state: 'closed', closedAt: new Date().toISOString(), closeCode: code, closeReason: reason, failure });
       },
     });

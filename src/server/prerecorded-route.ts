@@ -19,6 +19,7 @@ import { transcribeFile, TranscriptionFailed, type FileTranscription } from '../
 import type { RequestRecord } from '../requests/request-record.js';
 import type { Authenticator } from './auth.js';
 import type { ServerConfig } from './config.js';
+import type { Metrics } from './metrics.js';
 import { readBody } from './request-body.js';
 
 export interface PrerecordedDeps {
@@ -29,6 +30,7 @@ export interface PrerecordedDeps {
   auth: Authenticator;
   draining: () => boolean;
   writeRecord: (record: RequestRecord) => void;
+  metrics: Metrics;
 }
 
 const MAX_JSON_BODY_BYTES = 64 * 1024;
@@ -36,6 +38,11 @@ const urlRequest = z.object({ url: z.url({ protocol: /^https?$/ }) });
 
 export class PrerecordedRoute {
   private active = 0;
+
+  /** Requests transcribing now (callbacks included, until their transcription ends). */
+  get running(): number {
+    return this.active;
+  }
 
   constructor(private readonly deps: PrerecordedDeps) {}
 
@@ -114,6 +121,7 @@ export class PrerecordedRoute {
       running.done.catch(() => {});
       const error = this.asRefusal(err);
       this.deps.writeRecord({ ...record, ...(err instanceof TranscriptionFailed ? err.summary : {}), state: 'closed', closedAt: new Date().toISOString(), httpStatus: error.status, error: error.message, failure: error.code });
+      this.deps.metrics.handshake('prerecorded', error.status, error.code);
       log.warn({ status: error.status, error: error.message }, 'pre-recorded transcription failed');
       throw error;
     } finally {
@@ -122,6 +130,8 @@ export class PrerecordedRoute {
     const seconds = (performance.now() - started) / 1000;
     log.info({ audioSeconds: result.metadata.duration, seconds, speed: result.metadata.duration / seconds }, 'pre-recorded transcription done');
     this.deps.writeRecord({ ...record, ...result.summary, state: 'closed', closedAt: new Date().toISOString(), httpStatus: 200 });
+    this.deps.metrics.handshake('prerecorded', 200, 'none');
+    this.deps.metrics.transcribed('prerecorded', result.summary.audioSeconds);
     return prerecordedResponse(result, options);
   }
 

@@ -47,6 +47,8 @@ export interface ChannelTranscriberOptions {
   /** The gap after the last word reached `utteranceEndSeconds`; told once per utterance. */
   onUtteranceEnd: (lastWordEnd: number) => void;
   onError: (error: Error) => void;
+  /** Told, for each final, the wall seconds from its segment being cut to its Results going out. */
+  onFinalLatency?: (seconds: number) => void;
 }
 
 const ONSET_THRESHOLD = 0.5;
@@ -172,6 +174,11 @@ export class ChannelTranscriber {
     await this.output;
   }
 
+  /** Finals being decoded or waiting for an earlier one to go out. */
+  get finalsInFlight(): number {
+    return this.finalsIssued - this.finalsEmitted;
+  }
+
   /** Stops all output: the client is gone. */
   close(): void {
     this.closed = true;
@@ -179,6 +186,7 @@ export class ChannelTranscriber {
 
   private issueFinal(segment: Segment, fromFinalize: boolean): void {
     this.finalsIssued++;
+    const issuedAt = performance.now();
     const decoding = this.decode(segment.audioStart, segment.audioEnd, 'final');
     if (segment.audioEnd > segment.audioStart) this.rememberSpeech(segment);
     // Decodes run in parallel across workers; their Results go out strictly in stream order.
@@ -193,6 +201,7 @@ export class ChannelTranscriber {
           fromFinalize,
           ...heard(),
         });
+        this.options.onFinalLatency?.((performance.now() - issuedAt) / 1000);
       } catch (err) {
         this.fail(err);
       } finally {

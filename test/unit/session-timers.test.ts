@@ -54,7 +54,7 @@ function session(keepAliveBeforeAudio = false) {
     engine,
     vad,
     log: pino({ level: 'silent' }),
-    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, clientFraming: true },
+    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, clientFraming: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024 },
     transport: { send: (t) => sent.push(JSON.parse(t)), close: (code, reason) => (closed = { code, reason }) },
     clock,
   });

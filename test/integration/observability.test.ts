@@ -1,0 +1,85 @@
+// Issue 8, scope 2 and 3: Prometheus metrics scraped after real traffic, and readiness tied to drain.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { connect, listenUrl, refused } from '../helpers/client.js';
+import { jfkWav, wavData } from '../helpers/fixtures.js';
+import { startServer, type TestServer } from '../helpers/server.js';
+
+const KEY = 'metrics-test-key';
+const RAW = { encoding: 'linear16', sample_rate: 16000 };
+let server: TestServer;
+let http: string;
+
+before(async () => {
+  server = await startServer({ apiKeys: [KEY] });
+  http = server.url.replace('ws://', 'http://');
+});
+after(() => server.stop());
+
+/** Every sample of the exposition text, as `name{labels}` → value. */
+async function scrape(): Promise<Map<string, number>> {
+  const res = await fetch(`${http}/metrics`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+  const samples = new Map<string, number>();
+  for (const line of (await res.text()).split('\n')) {
+    const m = /^([a-z_]+(?:\{[^}]*\})?) (\S+)$/.exec(line);
+    if (m) samples.set(m[1], Number(m[2]));
+  }
+  return samples;
+}
+
+const value = (samples: Map<string, number>, key: string) => samples.get(key) ?? 0;
+
+test('/metrics counts what happened: handshakes by status and code, closes, audio, final latency, running work', async () => {
+  const before = await scrape();
+  assert.ok(before.has('earshot_process_resident_memory_bytes'), 'process metrics are exported');
+  assert.equal(value(before, 'earshot_active{mode="live"}'), 0);
+
+  const c = await connect(listenUrl(server.url, RAW), { headers: { Authorization: `Token ${KEY}` } });
+  const during = await scrape();
+  assert.equal(value(during, 'earshot_active{mode="live"}'), 1, 'the open stream is counted');
+  await c.stream(wavData(jfkWav()), 3200);
+  c.send({ type: 'CloseStream' });
+  assert.equal((await c.closed).code, 1000);
+  await refused(listenUrl(server.url, RAW), { headers: { Authorization: 'Token wrong' } });
+  const pre = await fetch(`${http}/v1/listen`, { method: 'POST', headers: { authorization: `Token ${KEY}`, 'content-type': 'audio/wav' }, body: Uint8Array.from(readFileSync(jfkWav())) });
+  assert.equal(pre.status, 200);
+  // The stream's close is counted once the server has handled it, just after the client sees it.
+  for (let i = 0; i < 50 && server.server.activeStreams > 0; i++) await new Promise((r) => setTimeout(r, 20));
+
+  const after = await scrape();
+  const grew = (key: string) => value(after, key) - value(before, key);
+  assert.equal(grew('earshot_handshakes_total{mode="live",status="101",code="none"}'), 1);
+  assert.equal(grew('earshot_handshakes_total{mode="live",status="401",code="INVALID_AUTH"}'), 1);
+  assert.equal(grew('earshot_handshakes_total{mode="prerecorded",status="200",code="none"}'), 1);
+  assert.equal(grew('earshot_stream_closes_total{close_code="1000",code="none"}'), 1);
+  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="live"}') - 11) < 0.01);
+  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="prerecorded"}') - 11) < 0.01);
+  assert.ok(grew('earshot_final_latency_seconds_count') >= 1, 'each final of the stream is timed');
+  assert.ok(value(after, 'earshot_final_latency_seconds_sum') > 0);
+  assert.equal(value(after, 'earshot_active{mode="live"}'), 0);
+  assert.equal(value(after, 'earshot_active{mode="prerecorded"}'), 0);
+  assert.ok(value(after, 'earshot_engine_cost_per_audio_second') > 0, 'the engine\'s measured cost is exported');
+  assert.equal(value(after, 'earshot_engine_queued_decodes'), 0);
+});
+
+test('/readyz: ready, then 503 as soon as a drain begins, while /healthz stays up and open streams finish', async () => {
+  const ready = await fetch(`${http}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.deepEqual(await ready.json(), { status: 'ready' });
+  const c = await connect(listenUrl(server.url, RAW), { headers: { Authorization: `Token ${KEY}` } });
+  await c.stream(wavData(jfkWav()).subarray(0, 64000), 3200);
+  const draining = server.server.drain(5000);
+  const notReady = await fetch(`${http}/readyz`);
+  assert.equal(notReady.status, 503);
+  assert.deepEqual(await notReady.json(), { status: 'draining' });
+  assert.equal((await fetch(`${http}/healthz`)).status, 200, 'alive, only not taking new work');
+  const refusal = await refused(listenUrl(server.url, RAW), { headers: { Authorization: `Token ${KEY}` } });
+  assert.equal(refusal.status, 503);
+  c.send({ type: 'CloseStream' });
+  assert.equal((await c.closed).code, 1000);
+  assert.ok(c.messages.some((m) => m.type === 'Metadata'), 'the open stream got its Metadata');
+  await draining;
+});
