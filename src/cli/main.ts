@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `token`
+// `earshot`: the command line. `serve` runs the server; `requests` reads its request log; `keys`
+// manages API keys; `token`
 // grants a browser access token; `doctor` checks any Deepgram-compatible endpoint; `stream`
 // transcribes a file or stdin live; `transcribe` a whole file at once.
 import { Command, InvalidArgumentError } from 'commander';
@@ -12,6 +13,8 @@ import { transcribeCommand } from './transcribe-command.js';
 import { ExplainedError } from '../client/earshot-api.js';
 import { GRANT_TTL_SECONDS } from '../server/access-tokens.js';
 import { formatList, formatRecord, localRequests, remoteRequests, type RequestSource } from './requests-command.js';
+import { KeyStore, SCOPES } from '../store/key-store.js';
+import { createKey, listKeys, revokeKey } from './keys-command.js';
 import { grantToken, pageLink } from './token-command.js';
 
 const integer = (value: string): number => {
@@ -137,6 +140,41 @@ requests
       console.log(opts.json ? JSON.stringify(record, null, 2) : formatRecord(record, process.stdout));
     }),
   );
+
+const keys = program
+  .command('keys')
+  .description('API keys, hashed with their scopes in the server\'s state file; a revocation counts at the next handshake')
+  .option('--db <file>', 'the server\'s state file (its --request-log)', defaultRequestLogPath);
+
+function withKeyStore(work: (store: KeyStore) => string): Promise<void> {
+  return reportErrors(async () => {
+    const store = new KeyStore(keys.opts().db);
+    try {
+      console.log(work(store));
+    } finally {
+      store.close();
+    }
+  });
+}
+
+keys
+  .command('create')
+  .description('make a key; its secret is printed this once')
+  .option('--label <text>', 'what the key is for', '')
+  .option('--scope <scope>', `${SCOPES.join(' or ')} (repeatable; default listen)`, collect, [])
+  .option('--json', 'print the key and its secret as JSON')
+  .action((opts) => withKeyStore((store) => createKey(store, opts.label, opts.scope, opts.json === true)));
+
+keys
+  .command('list')
+  .description('every key: id, live or revoked, scopes, created, label (never a secret)')
+  .option('--json', 'print the keys as JSON')
+  .action((opts) => withKeyStore((store) => listKeys(store, opts.json === true, process.stdout)));
+
+keys
+  .command('revoke <id>')
+  .description('revoke a key by its id; servers refuse it from the next handshake')
+  .action((id: string) => withKeyStore((store) => revokeKey(store, id)));
 
 program
   .command('token')

@@ -36,6 +36,13 @@ export const failures = {
     message: 'This endpoint needs an API key; an access token is not enough.',
     fix: 'Access tokens from POST /v1/auth/grant open /v1/listen only; send "Authorization: Token <key>" with an API key here.',
   },
+  KEY_SCOPE: {
+    kind: 'http',
+    status: 403,
+    errCode: 'FORBIDDEN',
+    message: 'This key does not have the scope this endpoint needs.',
+    fix: 'Use a key with the scope named (`earshot keys create --scope listen --scope requests`); keys given with --api-key have every scope.',
+  },
   TOKEN_EXPIRED: {
     kind: 'http',
     status: 401,

@@ -5,9 +5,8 @@
 // Durability: WAL with synchronous=NORMAL keeps every committed row through a crash or kill -9 of the
 // process (the WAL is in the OS's hands once the write returns); only a power loss can cost the
 // last transactions.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../store/sqlite-file.js';
 import type { RequestRecord } from './request-record.js';
 
 export interface RequestQuery {
@@ -30,11 +29,8 @@ export class RequestLog {
    * log beside the server that writes it (WAL lets both run), for `earshot requests`.
    */
   constructor(path: string, { readonly = false } = {}) {
-    if (path !== ':memory:' && !readonly) mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path, { readonly, fileMustExist: readonly });
+    this.db = openDatabase(path, { readonly });
     if (!readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
       this.db.exec(`CREATE TABLE IF NOT EXISTS requests (
         request_id TEXT PRIMARY KEY,
         opened_at TEXT NOT NULL,

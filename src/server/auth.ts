@@ -3,8 +3,9 @@
 // from browsers that cannot set headers, the subprotocol pair ["token", KEY] / ["bearer", TOKEN].
 // A credential is either an API key or an access token (a JWT from POST /v1/auth/grant).
 import type { IncomingMessage } from 'node:http';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { HandshakeError } from '../protocol/failure-codes.js';
+import { keyId, SCOPES, type KeyStore, type Scope } from '../store/key-store.js';
 import { AccessTokens } from './access-tokens.js';
 
 const SCHEMES = ['token', 'bearer'];
@@ -44,22 +45,29 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** A key's fingerprint for logs and the request log: tells keys apart without revealing them. */
-export function keyId(secret: string): string {
-  return `key-${createHash('sha256').update(secret).digest('hex').slice(0, 12)}`;
-}
 
-/** What a request needs: `listen` takes a key or an access token; `key` (grants, the request log) a key. */
-export type Need = 'listen' | 'key';
+/**
+ * What a request needs: `listen` (streams, pre-recorded) takes a key with the listen scope or an
+ * access token; `grant` (access tokens) a key with the listen scope; `requests` (the request log) a
+ * key with the requests scope. Keys given with --api-key have every scope.
+ */
+export type Need = 'listen' | 'grant' | 'requests';
 
 export class Authenticator {
   constructor(
     private readonly apiKeys: string[],
     private readonly tokens: AccessTokens,
+    private readonly store?: KeyStore,
   ) {}
 
+  /** Keys given at start, or live keys in the store (looked up each time: a revocation counts at once). */
   get enabled(): boolean {
-    return this.apiKeys.length > 0;
+    return this.apiKeys.length > 0 || this.store?.hasLiveKeys() === true;
+  }
+
+  private findKey(secret: string): { id: string; scopes: readonly Scope[] } | undefined {
+    if (this.apiKeys.some((k) => sameSecret(k, secret))) return { id: keyId(secret), scopes: SCOPES };
+    return this.store?.find(secret);
   }
 
   /**
@@ -70,9 +78,14 @@ export class Authenticator {
    */
   async check(req: IncomingMessage, need: Need): Promise<string | undefined> {
     const credential = readCredential(req);
-    if (credential && this.apiKeys.some((k) => sameSecret(k, credential.secret))) return keyId(credential.secret);
+    const key = credential && this.findKey(credential.secret);
+    if (key) {
+      const scope: Scope = need === 'requests' ? 'requests' : 'listen';
+      if (!key.scopes.includes(scope)) throw new HandshakeError('KEY_SCOPE', `This key (${key.id}) does not have the '${scope}' scope.`);
+      return key.id;
+    }
     if (credential && AccessTokens.isToken(credential.secret)) {
-      if (need === 'key') throw new HandshakeError('KEY_REQUIRED');
+      if (need !== 'listen') throw new HandshakeError('KEY_REQUIRED');
       return this.tokens.verify(credential.secret);
     }
     if (!this.enabled) return credential && keyId(credential.secret);

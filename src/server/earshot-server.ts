@@ -25,7 +25,8 @@ import { Session } from '../protocol/session.js';
 import type { RequestLog } from '../requests/request-log.js';
 import type { RequestRecord } from '../requests/request-record.js';
 import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
-import { Authenticator, keyId, readCredential, selectProtocol } from './auth.js';
+import { keyId, type KeyStore } from '../store/key-store.js';
+import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
@@ -55,6 +56,8 @@ export interface EarshotServerDeps {
   vad: VoiceActivityDetector;
   log: Logger;
   requests: RequestLog;
+  /** Keys made with `earshot keys create`, beside those given with --api-key. */
+  keys?: KeyStore;
 }
 
 export class EarshotServer {
@@ -75,7 +78,7 @@ export class EarshotServer {
   constructor(private readonly deps: EarshotServerDeps) {
     const { config } = deps;
     this.tokens = new AccessTokens(config.tokenSecret ?? randomBytes(32).toString('base64url'));
-    this.auth = new Authenticator(config.apiKeys, this.tokens);
+    this.auth = new Authenticator(config.apiKeys, this.tokens, deps.keys);
     this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
     this.metrics = new Metrics(deps.engine, {
       running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
@@ -189,7 +192,7 @@ export class EarshotServer {
 
   /** POST /v1/auth/grant, as Deepgram: an API key in, `{access_token, expires_in}` out. */
   private async grant(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const caller = await this.auth.check(req, 'key');
+    const caller = await this.auth.check(req, 'grant');
     const body = (await readBody(req, MAX_GRANT_BODY_BYTES, () => new HandshakeError('BAD_REQUEST', `The request body is larger than ${MAX_GRANT_BODY_BYTES} bytes.`))).toString('utf8');
     let json: unknown = {};
     try {
@@ -209,7 +212,7 @@ export class EarshotServer {
 
   /** GET /v1/requests[?limit=N&before=ISO] and /v1/requests/<id>: the request log, behind the API keys. */
   private async showRequests(req: IncomingMessage, res: ServerResponse, requestId: string, id: string | undefined, query: URLSearchParams): Promise<void> {
-    await this.auth.check(req, 'key');
+    await this.auth.check(req, 'requests');
     if (id) {
       const record = this.deps.requests.get(id);
       if (!record) throw new HandshakeError('REQUEST_NOT_FOUND', `No request ${id} is in the request log.`);

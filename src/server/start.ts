@@ -7,6 +7,7 @@ import type { Engine } from '../engines/engine.js';
 import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../engines/silero-vad/silero-vad.js';
 import { RequestLog } from '../requests/request-log.js';
+import { KeyStore } from '../store/key-store.js';
 import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
 import { EarshotServer } from './earshot-server.js';
 
@@ -23,8 +24,12 @@ export class ConfigError extends Error {}
 
 export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger): Promise<RunningEarshot> {
   const config: ServerConfig = { ...defaultConfig, ...overrides };
-  if (config.apiKeys.length === 0 && !isLoopback(config.host)) {
-    throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS) to listen on ${config.host}`);
+  // The keys live in the request log's file, where `earshot keys` writes them.
+  const keys = new KeyStore(config.requestLogPath);
+  const keysConfigured = () => config.apiKeys.length > 0 || keys.hasLiveKeys();
+  if (!keysConfigured() && !isLoopback(config.host)) {
+    keys.close();
+    throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS), or create one with 'earshot keys create', to listen on ${config.host}`);
   }
   const engine = new MoonshineEngine({ workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs });
   const vad = new SileroVad();
@@ -38,11 +43,11 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   // Retention is applied at start and then daily, so a long-running server keeps its log bounded.
   const pruning = setInterval(() => requests.prune(config.requestLogDays), 86_400_000).unref();
   log.info({ path: config.requestLogPath, retentionDays: config.requestLogDays, pruned }, 'request log open');
-  const server = new EarshotServer({ config, engine, vad, log, requests });
+  const server = new EarshotServer({ config, engine, vad, log, requests, keys });
   const address = await server.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
-  if (config.apiKeys.length === 0) log.warn('no API key configured: authentication is off and Earshot listens on loopback only');
+  if (!keysConfigured()) log.warn('no API key configured: authentication is off and Earshot listens on loopback only');
   log.info({ url: `${url}/v1/listen` }, 'listening');
   return {
     server,
@@ -53,6 +58,7 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
       await server.drain(graceMs);
       clearInterval(pruning);
       requests.close();
+      keys.close();
       await Promise.all([engine.close(), vad.close()]);
     },
   };
