@@ -1,10 +1,12 @@
-// `npm run bench [-- --streams 1,2,4,8 --quick --formats-only --prerecorded-only]`: N concurrent clients stream real speech to a real
+// `npm run bench [-- --streams 1,2,4,8 --quick --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
+// N concurrent clients stream real speech to a real
 // `earshot serve` at real-time pace, as a voice agent would (interim_results, vad_events,
 // endpointing=300), and the figures are printed: server CPU per audio second, end of utterance →
 // speech_final latency, onset → SpeechStarted and → first interim (p50/p95), peak RSS (process and
 // per stream), word-timing error against festival's own word times and the last word's end against
 // the audio, the largest N that stays real time, the decode cost of every audio format, and
-// pre-recorded throughput on a file of over ten minutes. Speed targets live here, never in timed tests.
+// pre-recorded throughput on a file of over ten minutes; --soak instead keeps streams running back
+// to back for a bounded time and prints the server's memory over it. Speed targets live here, never in timed tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -231,6 +233,45 @@ async function prerecordedThroughput(server: { pid?: number }, port: number, p: 
   console.log(`  WER ${(wer(reference, answer.body.results.channels[0].alternatives[0].transcript) * 100).toFixed(1)} %\n`);
 }
 
+/**
+ * Streams run back to back (each the passage at real-time pace, a new one as soon as one closes)
+ * until `minutes` pass; the server's RSS is sampled every 30 s. Flat memory over the second half
+ * is the figure: a leak shows as a slope.
+ */
+async function soak(server: { pid?: number }, url: string, p: Passage, minutes: number, streams: number): Promise<void> {
+  const until = performance.now() + minutes * 60_000;
+  const samples: Array<{ minute: number; rssMb: number }> = [];
+  const started = performance.now();
+  const sample = () => samples.push({ minute: (performance.now() - started) / 60_000, rssMb: procStatus(server.pid!).rssMb });
+  sample();
+  const sampler = setInterval(sample, 30_000);
+  let completed = 0;
+  let missed = 0;
+  await Promise.all(
+    Array.from({ length: streams }, async (_, i) => {
+      await new Promise((r) => setTimeout(r, (i * 1000) / streams));
+      while (performance.now() + p.seconds * 1000 < until) {
+        const outcome = await runStream(url, p, 0);
+        completed++;
+        missed += outcome.missedFinals;
+      }
+    }),
+  );
+  clearInterval(sampler);
+  sample();
+  console.log(`soak: ${streams} streams back to back for ${minutes} min, ${completed} streams of ${p.seconds.toFixed(1)} s completed, ${missed} speech_finals missing`);
+  console.log('minute | server RSS');
+  console.log('------ | ----------');
+  for (const s of samples) console.log(`${s.minute.toFixed(1).padStart(6)} | ${s.rssMb.toFixed(0).padStart(7)} MB`);
+  // Least-squares slope over the second half, after arenas and caches have grown to their working size.
+  const half = samples.filter((s) => s.minute >= minutes / 2);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const mx = mean(half.map((s) => s.minute));
+  const my = mean(half.map((s) => s.rssMb));
+  const slope = half.reduce((a, s) => a + (s.minute - mx) * (s.rssMb - my), 0) / Math.max(1e-9, half.reduce((a, s) => a + (s.minute - mx) ** 2, 0));
+  console.log(`\nRSS slope over the second half: ${slope.toFixed(2)} MB per minute (${half.length} samples)`);
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
@@ -238,7 +279,8 @@ async function main(): Promise<void> {
   const levels = args.includes('--streams') ? streamsArg.split(',').map(Number) : quick ? [1, 4] : [1, 2, 4, 6, 8, 12, 16, 24];
 
   const p = passage();
-  await decodeCosts(p);
+  // The format table belongs to the full run; soak and pre-recorded-only runs skip it.
+  if (!args.includes('--soak') && !args.includes('--prerecorded-only')) await decodeCosts(p);
   if (args.includes('--formats-only')) return;
   const port = await freePort();
   const server = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', String(port), '--max-streams', '200'], {
@@ -250,6 +292,11 @@ async function main(): Promise<void> {
     server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   const url = `ws://127.0.0.1:${port}`;
+  if (args.includes('--soak')) {
+    const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+    await soak(server, url, p, option('--soak-minutes', 10), option('--soak-streams', 8));
+    return stop(server);
+  }
   if (args.includes('--prerecorded-only')) {
     await prerecordedThroughput(server, port, p);
     return stop(server);
