@@ -38,8 +38,17 @@ export class MoonshineEngine implements Engine {
     });
   }
 
-  load(): Promise<void> {
-    return this.pool.start();
+  /**
+   * Starts the workers and has each decode a second of faint noise once, counted in the cost
+   * estimate. The estimate is a running average whose first sample used to be a stream's first
+   * decode: one made while the machine was busy (a browser starting, in CI) set the interim cadence
+   * so long that the rest of the utterance had no interims. Seeded here on an idle machine, one
+   * slow decode moves it by the smoothing weight only.
+   */
+  async load(): Promise<void> {
+    await this.pool.start();
+    // All workers are idle, so these run one per worker.
+    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final')));
   }
 
   async transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription> {
@@ -60,4 +69,10 @@ export class MoonshineEngine implements Engine {
   close(): Promise<void> {
     return this.pool.close();
   }
+}
+
+function warmUpAudio(): Float32Array {
+  const audio = new Float32Array(SAMPLE_RATE);
+  for (let i = 0; i < audio.length; i++) audio[i] = (Math.random() - 0.5) * 0.002;
+  return audio;
 }
