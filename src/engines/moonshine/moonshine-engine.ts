@@ -47,8 +47,10 @@ export class MoonshineEngine implements Engine {
    */
   async load(): Promise<void> {
     await this.pool.start();
-    // All workers are idle, so these run one per worker.
-    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final')));
+    // All workers are idle, so these run one per worker. A warm-up that fails (a decode timeout set
+    // below any decode) does not stop the server: real decodes then fail the same way, and each
+    // stream reports it as NET-0000 with the error in the log.
+    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final').catch(() => undefined)));
   }
 
   async transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription> {
