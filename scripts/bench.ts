@@ -9,12 +9,12 @@
 // to back for a bounded time and prints the server's memory over it. Speed targets live here, never in timed tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { postPrerecorded } from '../src/client/prerecorded-client.js';
 import { connect, listenUrl } from '../test/helpers/client.js';
 import { wer } from '../test/helpers/wer.js';
+import { freePort } from '../test/helpers/ports.js';
 import { CACHE, cached, ffmpeg, joinWithSilence, oggPackets, PASSAGE, speechBounds, wavData } from '../test/helpers/fixtures.js';
 import { plainWord } from '../src/protocol/transcript-format.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
@@ -78,15 +78,6 @@ function passage(): Passage {
   const { words, utterances, file } = JSON.parse(readFileSync(meta, 'utf8'));
   const pcm = wavData(file);
   return { file, pcm, seconds: pcm.length / 2 / RATE, words, utterances };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function procStatus(pid: number): { rssMb: number; peakMb: number; cpuSeconds: number } {

@@ -4,7 +4,9 @@
 #             python3, make, g++: node-gyp builds better-sqlite3 (the request log) when no prebuilt binary downloads
 #   --test    festival with the natural cmu_us_slt_arctic_hts voice, and sox: the tests' real speech;
 #             tmux: a real terminal for the test of `earshot stream`'s live display;
-#             chromium: the browser page's end-to-end test (driven by playwright-core, which downloads no browser)
+#             chromium: the browser page's end-to-end test (driven by playwright-core, which downloads no browser);
+#             postgresql and nginx: the scale-out test (two replicas, one database, one load balancer, on loopback;
+#             the test starts its own servers, so the packages' own services need not run)
 set -euo pipefail
 need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
@@ -17,6 +19,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v sox >/dev/null || need+=(sox)
   command -v tmux >/dev/null || need+=(tmux)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+  [ -x /usr/sbin/nginx ] || need+=(nginx)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive

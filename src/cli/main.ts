@@ -12,8 +12,9 @@ import { streamAudio } from './stream-command.js';
 import { transcribeCommand } from './transcribe-command.js';
 import { ExplainedError } from '../client/earshot-api.js';
 import { GRANT_TTL_SECONDS } from '../server/access-tokens.js';
-import { formatList, formatRecord, localRequests, remoteRequests, type RequestSource } from './requests-command.js';
-import { KeyStore, SCOPES } from '../store/key-store.js';
+import { formatList, formatRecord, remoteRequests, storedRequests, type RequestSource } from './requests-command.js';
+import { SCOPES, type KeyStore } from '../store/api-keys.js';
+import { openStateStore, StoreError, type StoreLocation } from '../store/state-store.js';
 import { createKey, listKeys, revokeKey } from './keys-command.js';
 import { grantToken, pageLink } from './token-command.js';
 
@@ -38,13 +39,15 @@ program
   .option('--max-streams <n>', 'concurrent streams before 429', integer, defaultConfig.maxStreams)
   .option('--max-streams-per-key <n>', 'concurrent streams one key (and its access tokens) may hold; 0: no limit', integer, defaultConfig.maxStreamsPerKey)
   .option('--handshakes-per-minute <n>', 'handshakes one client address may attempt per minute; 0: no limit', integer, defaultConfig.handshakesPerMinute)
+  .option('--trust-proxy', 'behind a load balancer: the client address is the last X-Forwarded-For entry (for the request log and --handshakes-per-minute)', false)
   .option('--workers <n>', 'decode worker threads', integer, defaultConfig.decodeWorkers)
   .option('--max-backlog <s>', 'unfinalized audio per stream, in seconds, past which its frames are not read until the engine catches up', integer, defaultConfig.maxBacklogSeconds)
   .option('--inactivity-timeout <ms>', 'NET-0001: close a stream after this long without audio/frames', integer, defaultConfig.inactivityTimeoutMs)
   .option('--keepalive-before-audio', 'let KeepAlive alone keep a stream open before its first audio (for clients that gate silence)', false)
   .option('--decode-timeout <ms>', 'NET-0000: a decode slower than this is an engine stall', integer, defaultConfig.decodeTimeoutMs)
   .option('--drain-grace <ms>', 'on SIGTERM, how long open streams may continue', integer, defaultConfig.drainGraceMs)
-  .option('--request-log <file>', 'SQLite file of the request log (also EARSHOT_REQUEST_LOG; ":memory:" keeps none)', defaultConfig.requestLogPath)
+  .option('--request-log <file>', 'SQLite file of the request log and keys (also EARSHOT_REQUEST_LOG; ":memory:" keeps none)', defaultConfig.requestLogPath)
+  .option('--database-url <url>', 'keep the request log and keys in PostgreSQL instead, shared by replicas (also EARSHOT_DATABASE_URL)', process.env.EARSHOT_DATABASE_URL)
   .option('--request-log-days <n>', 'delete request log records older than this', integer, defaultConfig.requestLogDays)
   .option('--max-transcriptions <n>', 'pre-recorded requests transcribing at once before 429', integer, defaultConfig.maxTranscriptions)
   .option('--max-upload-mb <n>', 'largest pre-recorded file or fetched URL before 413', integer, defaultConfig.maxUploadBytes / MB)
@@ -58,12 +61,13 @@ program
     try {
       const running = await startEarshot(
         {
-          host: opts.host ?? (apiKeys.length > 0 ? '0.0.0.0' : defaultConfig.host),
+          ...(opts.host ? { host: opts.host } : {}),
           port: opts.port,
           apiKeys,
           maxStreams: opts.maxStreams,
           maxStreamsPerKey: opts.maxStreamsPerKey,
           handshakesPerMinute: opts.handshakesPerMinute,
+          trustProxy: opts.trustProxy,
           decodeWorkers: opts.workers,
           maxBacklogSeconds: opts.maxBacklog,
           inactivityTimeoutMs: opts.inactivityTimeout,
@@ -71,6 +75,7 @@ program
           decodeTimeoutMs: opts.decodeTimeout,
           drainGraceMs: opts.drainGrace,
           requestLogPath: opts.requestLog,
+          databaseUrl: opts.databaseUrl,
           requestLogDays: opts.requestLogDays,
           maxTranscriptions: opts.maxTranscriptions,
           maxUploadBytes: opts.maxUploadMb * MB,
@@ -100,19 +105,20 @@ const requests = program
   .command('requests')
   .description('the request log: every connection attempt, its outcome and the client mistakes found')
   .option('--db <file>', 'request log of a server on this machine', defaultRequestLogPath)
+  .option('--database-url <url>', 'the PostgreSQL request log replicas share (also EARSHOT_DATABASE_URL)', process.env.EARSHOT_DATABASE_URL)
   .option('--server <url>', 'read the log from this server\'s /v1/requests instead (http(s):// or ws(s)://)')
   .option('--api-key <key>', 'key for --server (also EARSHOT_API_KEY)');
 
 function requestSource(): RequestSource {
-  const { db, server, apiKey } = requests.opts();
-  return server ? remoteRequests(server, apiKey ?? process.env.EARSHOT_API_KEY) : localRequests(db);
+  const { db, databaseUrl, server, apiKey } = requests.opts();
+  return server ? remoteRequests(server, apiKey ?? process.env.EARSHOT_API_KEY) : storedRequests({ sqlitePath: db, databaseUrl });
 }
 
 async function reportErrors(work: () => Promise<void>): Promise<void> {
   try {
     await work();
   } catch (err) {
-    console.error(`earshot: ${err instanceof ExplainedError ? err.message : String(err)}`);
+    console.error(`earshot: ${err instanceof ExplainedError || err instanceof StoreError ? err.message : String(err)}`);
     process.exitCode = 1;
   }
 }
@@ -144,15 +150,18 @@ requests
 const keys = program
   .command('keys')
   .description('API keys, hashed with their scopes in the server\'s state file; a revocation counts at the next handshake')
-  .option('--db <file>', 'the server\'s state file (its --request-log)', defaultRequestLogPath);
+  .option('--db <file>', 'the server\'s state file (its --request-log)', defaultRequestLogPath)
+  .option('--database-url <url>', 'the PostgreSQL database replicas share (also EARSHOT_DATABASE_URL)', process.env.EARSHOT_DATABASE_URL);
 
-function withKeyStore(work: (store: KeyStore) => string): Promise<void> {
+function withKeyStore(work: (store: KeyStore) => Promise<string>): Promise<void> {
   return reportErrors(async () => {
-    const store = new KeyStore(keys.opts().db);
+    const { db, databaseUrl } = keys.opts();
+    const location: StoreLocation = { sqlitePath: db, databaseUrl };
+    const store = await openStateStore(location, { role: 'admin' });
     try {
-      console.log(work(store));
+      console.log(await work(store.keys));
     } finally {
-      store.close();
+      await store.close();
     }
   });
 }

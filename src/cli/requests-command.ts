@@ -1,8 +1,8 @@
-// `earshot requests list|show`: the request log, read from the SQLite file beside a local server or
-// from a server's GET /v1/requests endpoint, and told in plain words with the fixes.
-import { existsSync } from 'node:fs';
-import { RequestLog } from '../requests/request-log.js';
-import type { RequestRecord } from '../requests/request-record.js';
+// `earshot requests list|show`: the request log, read from the state store (the SQLite file beside a
+// local server, or the PostgreSQL database replicas share) or from a server's GET /v1/requests endpoint, and told in plain words with the fixes.
+import { openStateStore, type StoreLocation } from '../store/state-store.js';
+import type { RequestLog } from '../store/request-log.js';
+import type { RequestRecord } from '../store/request-record.js';
 import { ExplainedError, earshotApi } from '../client/earshot-api.js';
 import { explainClose, explainMistake, explainRefusal } from '../protocol/explain.js';
 import { painter } from './terminal.js';
@@ -12,14 +12,15 @@ export interface RequestSource {
   get(requestId: string): Promise<RequestRecord | undefined>;
 }
 
-export function localRequests(path: string): RequestSource {
-  if (!existsSync(path)) throw new ExplainedError(`no request log at ${path} (a server writes it there once it has started; --db names another)`);
-  const read = async <T>(query: (log: RequestLog) => T): Promise<T> => {
-    const log = new RequestLog(path, { readonly: true });
+export function storedRequests(location: StoreLocation): RequestSource {
+  const read = async <T>(query: (log: RequestLog) => Promise<T>): Promise<T> => {
+    const store = await openStateStore(location, { role: 'reader' }).catch((err) => {
+      throw new ExplainedError(err.message);
+    });
     try {
-      return query(log);
+      return await query(store.requests);
     } finally {
-      log.close();
+      await store.close();
     }
   };
   return {

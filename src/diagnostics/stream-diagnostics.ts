@@ -3,7 +3,7 @@
 // obey the message anyway) is the session's business.
 import type { ContainerName } from '../audio/containers.js';
 import type { MistakeCode } from '../protocol/failure-codes.js';
-import type { Diagnosis } from '../requests/request-record.js';
+import type { Diagnosis } from '../store/request-record.js';
 import { ChannelLayout } from './channel-layout.js';
 import { SpeechPitch, VOICE_F0_HZ, type PitchVerdict } from './speech-pitch.js';
 

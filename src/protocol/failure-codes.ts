@@ -155,6 +155,13 @@ export const failures = {
     message: 'Too many requests. Please try again later',
     fix: 'A limit was reached (the dg-error names it): concurrent streams (--max-streams, or --max-streams-per-key for one key), pre-recorded requests (--max-transcriptions), or handshakes from one address per minute (--handshakes-per-minute). Retry later with backoff, or raise the limit.',
   },
+  STORE_UNAVAILABLE: {
+    kind: 'http',
+    status: 503,
+    errCode: 'SERVICE_UNAVAILABLE',
+    message: 'The server cannot reach its database to check the API key.',
+    fix: 'Retry shortly. Operators: the server log names the database error; check that PostgreSQL (EARSHOT_DATABASE_URL) is up and reachable.',
+  },
   SERVER_DRAINING: {
     kind: 'http',
     status: 503,

@@ -15,7 +15,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError, AudioInput } from '../audio/audio-input.js';
 import type { ContainerName } from '../audio/containers.js';
 import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
-import type { RequestRecord } from '../requests/request-record.js';
+import type { RequestRecord } from '../store/request-record.js';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
 import { parseTextFrame } from './client-messages.js';

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { HandshakeError } from '../protocol/failure-codes.js';
-import { keyId, SCOPES, type KeyStore, type Scope } from '../store/key-store.js';
+import { keyId, SCOPES, type KeyStore, type Scope } from '../store/api-keys.js';
 import { AccessTokens } from './access-tokens.js';
 
 const SCHEMES = ['token', 'bearer'];
@@ -53,21 +53,42 @@ function sameSecret(a: string, b: string): boolean {
  */
 export type Need = 'listen' | 'grant' | 'requests';
 
+export interface AuthenticatorOptions {
+  /** Keys given at start (--api-key, EARSHOT_API_KEYS): every scope. */
+  apiKeys: string[];
+  tokens: AccessTokens;
+  /** Keys made with `earshot keys create`. */
+  store: KeyStore;
+  /**
+   * Keys guarded the server when it started: auth then stays on for the life of the process, so
+   * revoking the last stored key refuses everyone instead of opening the server to anyone.
+   */
+  required: boolean;
+  onStoreError: (err: unknown) => void;
+}
+
 export class Authenticator {
-  constructor(
-    private readonly apiKeys: string[],
-    private readonly tokens: AccessTokens,
-    private readonly store?: KeyStore,
-  ) {}
+  constructor(private readonly options: AuthenticatorOptions) {}
 
   /** Keys given at start, or live keys in the store (looked up each time: a revocation counts at once). */
-  get enabled(): boolean {
-    return this.apiKeys.length > 0 || this.store?.hasLiveKeys() === true;
+  async enabled(): Promise<boolean> {
+    const { required, apiKeys, store } = this.options;
+    return required || apiKeys.length > 0 || (await this.fromStore(() => store.hasLiveKeys()));
   }
 
-  private findKey(secret: string): { id: string; scopes: readonly Scope[] } | undefined {
-    if (this.apiKeys.some((k) => sameSecret(k, secret))) return { id: keyId(secret), scopes: SCOPES };
-    return this.store?.find(secret);
+  private async findKey(secret: string): Promise<{ id: string; scopes: readonly Scope[] } | undefined> {
+    if (this.options.apiKeys.some((k) => sameSecret(k, secret))) return { id: keyId(secret), scopes: SCOPES };
+    return this.fromStore(() => this.options.store.find(secret));
+  }
+
+  /** A store that cannot answer is the server's trouble, not the client's: 503, never a 401. */
+  private async fromStore<T>(lookup: () => Promise<T>): Promise<T> {
+    try {
+      return await lookup();
+    } catch (err) {
+      this.options.onStoreError(err);
+      throw new HandshakeError('STORE_UNAVAILABLE');
+    }
   }
 
   /**
@@ -78,7 +99,7 @@ export class Authenticator {
    */
   async check(req: IncomingMessage, need: Need): Promise<string | undefined> {
     const credential = readCredential(req);
-    const key = credential && this.findKey(credential.secret);
+    const key = credential && (await this.findKey(credential.secret));
     if (key) {
       const scope: Scope = need === 'requests' ? 'requests' : 'listen';
       if (!key.scopes.includes(scope)) throw new HandshakeError('KEY_SCOPE', `This key (${key.id}) does not have the '${scope}' scope.`);
@@ -86,9 +107,9 @@ export class Authenticator {
     }
     if (credential && AccessTokens.isToken(credential.secret)) {
       if (need !== 'listen') throw new HandshakeError('KEY_REQUIRED');
-      return this.tokens.verify(credential.secret);
+      return this.options.tokens.verify(credential.secret);
     }
-    if (!this.enabled) return credential && keyId(credential.secret);
+    if (!(await this.enabled())) return credential && keyId(credential.secret);
     if (!credential) throw new HandshakeError('INVALID_AUTH', 'Invalid credentials: send "Authorization: Token <key>" or the subprotocols "token", "<key>".');
     throw new HandshakeError('INVALID_AUTH');
   }

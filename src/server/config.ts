@@ -13,6 +13,8 @@ export interface ServerConfig {
   maxStreamsPerKey: number;
   /** Handshakes (live and pre-recorded) one client address may attempt per minute; 0: no limit. */
   handshakesPerMinute: number;
+  /** Behind a load balancer: take the client's address from the last X-Forwarded-For entry. */
+  trustProxy: boolean;
   /** NET-0001 window. */
   inactivityTimeoutMs: number;
   /** Let KeepAlive alone keep a stream open before its first audio (LiveKit-style clients). */
@@ -30,8 +32,10 @@ export interface ServerConfig {
   drainGraceMs: number;
   /** Largest WebSocket message accepted (1009 beyond). */
   maxFrameBytes: number;
-  /** SQLite file of the request log; ':memory:' keeps it in the process only. */
+  /** SQLite file of the request log and keys; ':memory:' keeps them in the process only. Unused with databaseUrl. */
   requestLogPath: string;
+  /** PostgreSQL URL of the request log and keys, shared by replicas; unset: the SQLite file. */
+  databaseUrl?: string;
   /** Request log records older than this many days are deleted. */
   requestLogDays: number;
   /**
@@ -65,6 +69,7 @@ export const defaultConfig: ServerConfig = {
   maxStreams: 64,
   maxStreamsPerKey: 0,
   handshakesPerMinute: 0,
+  trustProxy: false,
   inactivityTimeoutMs: 10_000,
   keepAliveBeforeAudio: false,
   decodeWorkers: availableParallelism(),

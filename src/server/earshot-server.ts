@@ -22,15 +22,16 @@ import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
 import { Session } from '../protocol/session.js';
-import type { RequestLog } from '../requests/request-log.js';
-import type { RequestRecord } from '../requests/request-record.js';
+import { keyId } from '../store/api-keys.js';
+import type { RequestRecord } from '../store/request-record.js';
+import type { StateStore } from '../store/state-store.js';
 import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
-import { keyId, type KeyStore } from '../store/key-store.js';
 import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
+import { RequestLogWriter } from './request-log-writer.js';
 import { readBody } from './request-body.js';
 import { webPage } from './web-page.js';
 
@@ -55,9 +56,12 @@ export interface EarshotServerDeps {
   engine: Engine;
   vad: VoiceActivityDetector;
   log: Logger;
-  requests: RequestLog;
-  /** Keys made with `earshot keys create`, beside those given with --api-key. */
-  keys?: KeyStore;
+  /** The request log, and the keys made with `earshot keys create` (beside those given with --api-key). */
+  store: StateStore;
+  /** This server among replicas sharing the store: host:pid. */
+  serverName: string;
+  /** Keys guarded the server at start: auth stays on even if every stored key is revoked. */
+  authRequired: boolean;
 }
 
 export class EarshotServer {
@@ -71,6 +75,7 @@ export class EarshotServer {
   private readonly prerecorded: PrerecordedRoute;
   private readonly metrics: Metrics;
   private readonly handshakeRate: HandshakeRate;
+  private readonly records: RequestLogWriter;
   /** Open streams per key id, for --max-streams-per-key. */
   private readonly streamsPerKey = new Map<string, number>();
   private draining = false;
@@ -78,7 +83,14 @@ export class EarshotServer {
   constructor(private readonly deps: EarshotServerDeps) {
     const { config } = deps;
     this.tokens = new AccessTokens(config.tokenSecret ?? randomBytes(32).toString('base64url'));
-    this.auth = new Authenticator(config.apiKeys, this.tokens, deps.keys);
+    this.auth = new Authenticator({
+      apiKeys: config.apiKeys,
+      tokens: this.tokens,
+      store: deps.store.keys,
+      required: deps.authRequired,
+      onStoreError: (err) => deps.log.error({ err: String(err) }, 'the key store failed'),
+    });
+    this.records = new RequestLogWriter(deps.store.requests, deps.log);
     this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
     this.metrics = new Metrics(deps.engine, {
       running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
@@ -122,6 +134,7 @@ export class EarshotServer {
     for (const ws of this.wss.clients) ws.terminate();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    await this.records.flush();
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -214,12 +227,12 @@ export class EarshotServer {
   private async showRequests(req: IncomingMessage, res: ServerResponse, requestId: string, id: string | undefined, query: URLSearchParams): Promise<void> {
     await this.auth.check(req, 'requests');
     if (id) {
-      const record = this.deps.requests.get(id);
+      const record = await this.deps.store.requests.get(id);
       if (!record) throw new HandshakeError('REQUEST_NOT_FOUND', `No request ${id} is in the request log.`);
       return this.reply(res, requestId, 200, record);
     }
     const limit = Math.min(Number(query.get('limit') ?? 50) || 50, MAX_LISTED);
-    this.reply(res, requestId, 200, { requests: this.deps.requests.list({ limit, before: query.get('before') ?? undefined }) });
+    this.reply(res, requestId, 200, { requests: await this.deps.store.requests.list({ limit, before: query.get('before') ?? undefined }) });
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -246,7 +259,7 @@ export class EarshotServer {
       requestId,
       state: 'open',
       openedAt: new Date().toISOString(),
-      client: req.socket.remoteAddress ?? 'unknown',
+      client: this.clientAddress(req),
       keyId: credential && keyId(credential.secret),
       method: req.method,
       path: url.pathname,
@@ -258,6 +271,7 @@ export class EarshotServer {
       framesReceived: {},
       diagnoses: [],
       serverPid: process.pid,
+      server: this.deps.serverName,
     };
   }
 
@@ -266,13 +280,8 @@ export class EarshotServer {
     this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', error.status, error.code);
   }
 
-  /** A request log that cannot be written (disk full, say) is logged, and never fails a stream. */
   private writeRecord(record: RequestRecord): void {
-    try {
-      this.deps.requests.write(record);
-    } catch (err) {
-      this.deps.log.error({ requestId: record.requestId, err: String(err) }, 'could not write the request log');
-    }
+    this.records.write(record);
   }
 
   /**
@@ -295,9 +304,22 @@ export class EarshotServer {
     return accept(parseListenOptions(url.searchParams), caller);
   }
 
+  /**
+   * The client's address. Behind a trusted proxy (--trust-proxy) every connection comes from the
+   * proxy, so the client is the address the proxy appended last to X-Forwarded-For; earlier entries
+   * are whatever the client claimed, and are not believed.
+   */
+  private clientAddress(req: IncomingMessage): string {
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    if (!this.deps.config.trustProxy) return peer;
+    const forwarded = req.headers['x-forwarded-for'];
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((a) => a.trim()).filter(Boolean).pop();
+    return last ?? peer;
+  }
+
   /** 429 for an address over --handshakes-per-minute; checked before auth, so guessing keys is slowed too. */
   private checkRate(req: IncomingMessage): void {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = this.clientAddress(req);
     if (!this.handshakeRate.admit(address)) {
       throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${address} made ${this.deps.config.handshakesPerMinute} handshakes in the last minute (--handshakes-per-minute).`);
     }
@@ -310,7 +332,7 @@ export class EarshotServer {
     this.writeRecord(record);
     this.metrics.handshake('live', 101, 'none');
     const log = this.deps.log.child({ requestId });
-    log.info({ client: req.socket.remoteAddress, options }, 'stream opened');
+    log.info({ client: this.clientAddress(req), options }, 'stream opened');
     if (options.noEffect.length > 0) log.warn({ noEffect: options.noEffect }, 'query parameters accepted but without effect on this engine');
     const session: Session = new Session({
       requestId,

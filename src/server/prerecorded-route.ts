@@ -16,7 +16,7 @@ import { OutboundError, outboundRequest } from '../prerecorded/outbound-http.js'
 import { parsePrerecordedOptions, type PrerecordedOptions } from '../prerecorded/prerecorded-options.js';
 import { prerecordedResponse } from '../prerecorded/prerecorded-response.js';
 import { transcribeFile, TranscriptionFailed, type FileTranscription } from '../prerecorded/transcribe-file.js';
-import type { RequestRecord } from '../requests/request-record.js';
+import type { RequestRecord } from '../store/request-record.js';
 import type { Authenticator } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';

@@ -1,13 +1,13 @@
 // Builds a running Earshot: engines loaded first (so no handshake ever waits on a model), then the
 // socket. Used by `earshot serve`, the tests and the benchmark alike.
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { ffmpegAvailable } from '../audio/ffmpeg-decoder.js';
 import type { Engine } from '../engines/engine.js';
 import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../engines/silero-vad/silero-vad.js';
-import { RequestLog } from '../requests/request-log.js';
-import { KeyStore } from '../store/key-store.js';
+import { openStateStore, StoreError } from '../store/state-store.js';
 import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
 import { EarshotServer } from './earshot-server.js';
 
@@ -24,11 +24,18 @@ export class ConfigError extends Error {}
 
 export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger): Promise<RunningEarshot> {
   const config: ServerConfig = { ...defaultConfig, ...overrides };
-  // The keys live in the request log's file, where `earshot keys` writes them.
-  const keys = new KeyStore(config.requestLogPath);
-  const keysConfigured = () => config.apiKeys.length > 0 || keys.hasLiveKeys();
-  if (!keysConfigured() && !isLoopback(config.host)) {
-    keys.close();
+  const serverName = `${hostname()}:${process.pid}`;
+  const store = await openStateStore({ databaseUrl: config.databaseUrl, sqlitePath: config.requestLogPath }, { role: 'server', server: serverName }, (err) =>
+    log.error({ err: String(err) }, 'state store error'),
+  ).catch((err) => {
+    throw err instanceof StoreError ? new ConfigError(err.message) : err;
+  });
+  const keysConfigured = async () => config.apiKeys.length > 0 || (await store.keys.hasLiveKeys());
+  // Unless told, listen on every address once any key guards the server (given or stored), else loopback only.
+  if (overrides.host === undefined) config.host = (await keysConfigured()) ? '0.0.0.0' : defaultConfig.host;
+  const authRequired = await keysConfigured();
+  if (!authRequired && !isLoopback(config.host)) {
+    await store.close();
     throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS), or create one with 'earshot keys create', to listen on ${config.host}`);
   }
   const engine = new MoonshineEngine({ workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs });
@@ -38,16 +45,16 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   log.info({ engine: engine.info, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
 
   if (!ffmpegAvailable()) log.warn('ffmpeg is not installed: only WAV and raw PCM can be decoded (scripts/install-system-packages.sh installs it)');
-  const requests = new RequestLog(config.requestLogPath);
-  const pruned = requests.prune(config.requestLogDays);
+  const prune = () => store.requests.prune(config.requestLogDays);
+  const pruned = await prune();
   // Retention is applied at start and then daily, so a long-running server keeps its log bounded.
-  const pruning = setInterval(() => requests.prune(config.requestLogDays), 86_400_000).unref();
-  log.info({ path: config.requestLogPath, retentionDays: config.requestLogDays, pruned }, 'request log open');
-  const server = new EarshotServer({ config, engine, vad, log, requests, keys });
+  const pruning = setInterval(() => prune().catch((err) => log.error({ err: String(err) }, 'request log pruning failed')), 86_400_000).unref();
+  log.info({ store: store.where, server: serverName, retentionDays: config.requestLogDays, pruned }, 'request log open');
+  const server = new EarshotServer({ config, engine, vad, log, store, serverName, authRequired });
   const address = await server.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
-  if (!keysConfigured()) log.warn('no API key configured: authentication is off and Earshot listens on loopback only');
+  if (!authRequired) log.warn('no API key configured: authentication is off and Earshot listens on loopback only');
   log.info({ url: `${url}/v1/listen` }, 'listening');
   return {
     server,
@@ -57,8 +64,7 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
     async stop(graceMs = 0) {
       await server.drain(graceMs);
       clearInterval(pruning);
-      requests.close();
-      keys.close();
+      await store.close();
       await Promise.all([engine.close(), vad.close()]);
     },
   };

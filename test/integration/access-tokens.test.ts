@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { earshot } from '../helpers/cli.js';
 import { connect, listenUrl, refused, transcriptOf } from '../helpers/client.js';
-import { keyId } from '../../src/store/key-store.js';
+import { keyId } from '../../src/store/api-keys.js';
 import { JFK_TEXT, jfkWav, wavData } from '../helpers/fixtures.js';
 import { sdkClient, streamWithSdk } from '../helpers/sdk.js';
 import { startServer, type TestServer } from '../helpers/server.js';

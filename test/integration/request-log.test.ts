@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { earshot, serve } from '../helpers/cli.js';
 import { connect, listenUrl, refused } from '../helpers/client.js';
 import { jfkWav, wavData } from '../helpers/fixtures.js';
-import { RequestLog } from '../../src/requests/request-log.js';
+import { openStateStore } from '../../src/store/state-store.js';
 
 const KEY = 'log-test-key';
 const RAW16K = { encoding: 'linear16', sample_rate: 16000 };
@@ -93,13 +93,14 @@ test('GET /v1/requests and `requests --server` need a key and show the log', asy
   }
 });
 
-test('retention deletes records older than the configured days', () => {
-  const log = new RequestLog(':memory:');
+test('retention deletes records older than the configured days', async () => {
+  const store = await openStateStore({ sqlitePath: ':memory:' }, { role: 'server', server: 'test:1' });
+  const log = store.requests;
   const base = { state: 'closed' as const, client: '::1', path: '/v1/listen', query: {}, httpStatus: 101, bytesReceived: 0, audioSeconds: 0, messagesSent: {}, framesReceived: {}, diagnoses: [], serverPid: process.pid };
-  const now = Date.parse('2026-11-24T12:00:00Z');
-  log.write({ ...base, requestId: 'old', openedAt: '2026-10-01T00:00:00.000Z' });
-  log.write({ ...base, requestId: 'new', openedAt: '2026-11-20T00:00:00.000Z' });
-  assert.equal(log.prune(30, now), 1);
-  assert.deepEqual(log.list({ limit: 10 }).map((r) => r.requestId), ['new']);
-  log.close();
+  const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+  await log.write({ ...base, requestId: 'old', openedAt: daysAgo(31) });
+  await log.write({ ...base, requestId: 'new', openedAt: daysAgo(29) });
+  assert.equal(await log.prune(30), 1);
+  assert.deepEqual((await log.list({ limit: 10 })).map((r) => r.requestId), ['new']);
+  await store.close();
 });

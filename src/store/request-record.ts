@@ -49,4 +49,6 @@ export interface RequestRecord {
   diagnoses: Diagnosis[];
   /** Process id of the server that wrote the record; tells a crashed server's open rows apart. */
   serverPid: number;
+  /** The server (host:pid) that handled the request: which replica, when several share a log. Absent in older records. */
+  server?: string;
 }
