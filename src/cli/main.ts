@@ -38,6 +38,7 @@ program
   .option('--api-key <key>', 'accept this API key (repeatable; also EARSHOT_API_KEYS, comma-separated)', collect, [])
   .option('--max-streams <n>', 'concurrent streams before 429', integer, defaultConfig.maxStreams)
   .option('--max-streams-per-key <n>', 'concurrent streams one key (and its access tokens) may hold; 0: no limit', integer, defaultConfig.maxStreamsPerKey)
+  .option('--max-stream-duration <s>', 'seconds a live stream may stay open before it is finalized and closed (1000, reason names the limit); 0: no limit', integer, defaultConfig.maxStreamSeconds)
   .option('--handshakes-per-minute <n>', 'handshakes one client address may attempt per minute; 0: no limit', integer, defaultConfig.handshakesPerMinute)
   .option('--trust-proxy', 'behind a load balancer: the client address is the last X-Forwarded-For entry (for the request log and --handshakes-per-minute)', false)
   .option('--workers <n>', 'decode worker threads', integer, defaultConfig.decodeWorkers)
@@ -67,6 +68,7 @@ program
           maxStreams: opts.maxStreams,
           maxStreamsPerKey: opts.maxStreamsPerKey,
           handshakesPerMinute: opts.handshakesPerMinute,
+          maxStreamSeconds: opts.maxStreamDuration,
           trustProxy: opts.trustProxy,
           decodeWorkers: opts.workers,
           maxBacklogSeconds: opts.maxBacklog,

@@ -37,7 +37,8 @@ export function explainClose(code: number, reason: string): Explanation {
   if (failure) return { what: `${code} ${failure}${reason && !reason.startsWith(failure) ? ` (${reason})` : ''}`, fix: failures[failure].fix };
   switch (code) {
     case 1000:
-      return { what: '1000 normal close' };
+      // The server ends a stream with a reason only for a limit it names (e.g. --max-stream-duration).
+      return reason ? { what: `1000 closed by the server: ${reason}`, fix: 'Open a new stream to go on; every word sent before the close was transcribed.' } : { what: '1000 normal close' };
     case 1001:
       return { what: `1001 going away${reason ? `: ${reason}` : ''}`, fix: 'The server is shutting down or restarting; reconnect.' };
     case 1005:

@@ -1,7 +1,7 @@
 // One /v1/listen stream after its handshake, as a state machine:
 //
 //   streaming ──CloseStream / empty frame──► finalizing ──Results, Metadata, 1000──► closed
-//       │                                                                              ▲
+//       │    ──max duration / server drain──►                                          ▲
 //       ├──undecodable audio──► (Results so far, Metadata) ─── 1008 DATA-0000 ─────────┤
 //       ├──10 s without frames──► (Results so far, Metadata) ── 1011 NET-0001 ─────────┤
 //       ├──engine failure────────────────────────────────────── 1011 NET-0000 ─────────┤
@@ -69,6 +69,11 @@ export interface SessionPolicy {
   maxBacklogSeconds: number;
   /** Bytes received but not yet read by the VAD, past which the client's frames are not read either. */
   maxQueuedBytes: number;
+  /**
+   * How long a stream may stay open, in ms (0: no limit). At the limit it ends as a CloseStream
+   * would (every Results, Metadata, 1000), with a reason naming the limit, so nothing accepted is lost.
+   */
+  maxDurationMs: number;
 }
 
 export interface SessionDeps {
@@ -107,6 +112,7 @@ export class Session {
   private transcribers: ChannelTranscriber[] = [];
   private tasks: Promise<void> = Promise.resolve();
   private timer: unknown;
+  private lifetime: unknown;
   private audioSeen = false;
   private bytesIn = 0;
   private readonly clock: Clock;
@@ -159,6 +165,8 @@ export class Session {
       },
     );
     this.armInactivityTimer();
+    const { maxDurationMs } = deps.policy;
+    if (maxDurationMs > 0) this.lifetime = this.clock.setTimeout(() => this.expire(maxDurationMs), maxDurationMs);
   }
 
   onBinary(data: Buffer): void {
@@ -243,15 +251,22 @@ export class Session {
     return this.tasks;
   }
 
-  private closeStream(): void {
+  /** `reason`: the close frame's, when the server ends the stream rather than the client. */
+  private closeStream(reason = ''): void {
     if (this.state !== 'streaming') return;
     this.state = 'finalizing';
     this.clock.clearTimeout(this.timer);
     this.enqueue(async () => {
       await this.finishAudio();
       this.sendMetadata();
-      this.closeWith(1000, '');
+      this.closeWith(1000, reason);
     });
+  }
+
+  private expire(maxDurationMs: number): void {
+    const seconds = Math.round(maxDurationMs / 1000);
+    this.deps.log.info({ maxDurationSeconds: seconds }, 'stream reached the maximum duration: finalizing it');
+    this.closeStream(`Earshot: the stream reached the server's ${seconds} s limit (--max-stream-duration); reconnect to go on`);
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -424,6 +439,7 @@ export class Session {
     this.diagnostics.end();
     this.state = 'closed';
     this.clock.clearTimeout(this.timer);
+    this.clock.clearTimeout(this.lifetime);
     for (const t of this.transcribers) t.close();
     this.input.destroy();
   }

@@ -11,6 +11,8 @@ export interface ServerConfig {
   maxStreams: number;
   /** Concurrent streams one API key (or the tokens it granted) may hold; 0: no limit but maxStreams. */
   maxStreamsPerKey: number;
+  /** How long one live stream may stay open, in seconds; then it is finalized and closed with 1000. 0: no limit. */
+  maxStreamSeconds: number;
   /** Handshakes (live and pre-recorded) one client address may attempt per minute; 0: no limit. */
   handshakesPerMinute: number;
   /** Behind a load balancer: take the client's address from the last X-Forwarded-For entry. */
@@ -69,6 +71,8 @@ export const defaultConfig: ServerConfig = {
   maxStreams: 64,
   maxStreamsPerKey: 0,
   handshakesPerMinute: 0,
+  // Deepgram sets none; an operator who needs slots back from forgotten streams sets one.
+  maxStreamSeconds: 0,
   trustProxy: false,
   inactivityTimeoutMs: 10_000,
   keepAliveBeforeAudio: false,

@@ -347,6 +347,7 @@ export class EarshotServer {
         clientFraming: true,
         maxBacklogSeconds: config.maxBacklogSeconds,
         maxQueuedBytes: config.maxQueuedBytes,
+        maxDurationMs: config.maxStreamSeconds * 1000,
       },
       transport: {
         send: (text) => ws.send(text),

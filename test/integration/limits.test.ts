@@ -82,3 +82,21 @@ describe('back-pressure', () => {
     assert.ok(Math.abs(metadata.duration - pcm.length / 32000) < 0.01, 'Metadata counts every second sent');
   });
 });
+
+describe('--max-stream-duration', () => {
+  let server: TestServer;
+  before(async () => (server = await startServer({ maxStreamSeconds: 2 })));
+  after(() => server.stop());
+
+  test('a stream open past the limit is finalized with every word and closed 1000, the limit named', async () => {
+    const audio = wavData(speechWav(PASSAGE[0]));
+    const c = await connect(listenUrl(server.url, RAW));
+    await c.stream(audio, 3200, 0);
+    const closed = await c.closed;
+    assert.equal(closed.code, 1000);
+    assert.match(closed.reason, /reached the server's 2 s limit \(--max-stream-duration\)/);
+    const metadata = c.messages.find((m) => m.type === 'Metadata');
+    assert.equal(metadata?.duration, audio.length / 32000, 'Metadata counts all the audio sent');
+    assert.ok(wer(PASSAGE[0], transcriptOf(c.messages)) <= 0.15, transcriptOf(c.messages));
+  });
+});

@@ -44,7 +44,7 @@ after(async () => {
   await Promise.all([engine.close(), vad.close()]);
 });
 
-function session(keepAliveBeforeAudio = false) {
+function session(keepAliveBeforeAudio = false, maxDurationMs = 0) {
   const clock = new FakeClock();
   const sent: any[] = [];
   let closed: { code: number; reason: string } | undefined;
@@ -54,7 +54,7 @@ function session(keepAliveBeforeAudio = false) {
     engine,
     vad,
     log: pino({ level: 'silent' }),
-    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, clientFraming: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024 },
+    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, clientFraming: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024, maxDurationMs },
     transport: { send: (t) => sent.push(JSON.parse(t)), close: (code, reason) => (closed = { code, reason }) },
     clock,
   });
@@ -117,4 +117,25 @@ test('CloseStream stops the timer: Metadata and 1000, never a late NET-0001', as
   assert.equal(sent.at(-1).duration, 1);
   clock.advance(60_000);
   assert.equal(closedWith()?.code, 1000);
+});
+
+test('--max-stream-duration: at the limit, not before, the stream is finalized (all audio in Metadata) and closed 1000 with the limit named', async () => {
+  const { s, clock, sent, closedWith, settle } = session(false, 60_000);
+  for (let i = 0; i < 59; i++) {
+    clock.advance(1_000);
+    s.onBinary(Buffer.alloc(32000));
+  }
+  clock.advance(999);
+  await settle();
+  assert.equal(closedWith(), undefined, 'open at 59.999 s');
+  clock.advance(1);
+  for (let i = 0; i < 100 && !closedWith(); i++) await settle();
+  assert.equal(closedWith()?.code, 1000);
+  assert.match(closedWith()!.reason, /reached the server's 60 s limit \(--max-stream-duration\)/);
+  assert.ok(Buffer.byteLength(closedWith()!.reason) <= 123, 'fits a close frame');
+  assert.equal(sent.at(-1).type, 'Metadata');
+  assert.equal(sent.at(-1).duration, 59, 'every second sent before the limit is counted');
+  s.onBinary(Buffer.alloc(32000));
+  await settle();
+  assert.equal(sent.at(-1).duration, 59, 'nothing after the close');
 });
