@@ -69,6 +69,7 @@ export function formatRecord(r: RequestRecord, stream: NodeJS.WriteStream): stri
     `  client      ${r.client}${r.keyId ? `, key ${r.keyId}` : ', no key'}`,
     `  request     ${r.method ?? 'GET'} ${r.path}${Object.keys(r.query).length ? '?' + new URLSearchParams(r.query).toString() : ''}`,
   ];
+  if (r.server) lines.push(`  server      ${r.server}`);
   if (r.state === 'refused') {
     const { what, fix } = explainRefusal(r.httpStatus, r.error);
     lines.push(`  outcome     ${paint('red', `refused: ${what}`)}`);
