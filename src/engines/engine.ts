@@ -34,6 +34,8 @@ export interface EngineLoad {
   queued: number;
   /** Recent worker seconds per second of audio decoded, queueing excluded (0 before any decode). */
   costPerAudioSecond: number;
+  /** How long the longest-waiting final decode has waited for a worker, in seconds (0: none waits): how late finals are. */
+  finalWaitSeconds: number;
 }
 
 export interface Engine {

@@ -28,6 +28,7 @@ interface Job<Req, Res> {
   priority: number;
   transfer: ArrayBuffer[];
   settled: boolean;
+  queuedAt: number;
   startedAt?: number;
   resolve: (r: Ran<Res>) => void;
   reject: (e: Error) => void;
@@ -89,10 +90,16 @@ export class WorkerPool<Req, Res> {
     return this.queue.length;
   }
 
+  /** How long the longest-waiting queued job of `priority` or more urgent has waited, in ms (0: none waits). */
+  oldestWaitMs(priority: number): number {
+    const now = performance.now();
+    return this.queue.reduce((longest, job) => (job.priority <= priority ? Math.max(longest, now - job.queuedAt) : longest), 0);
+  }
+
   run(request: Req, priority: number, transfer: ArrayBuffer[] = []): Promise<Ran<Res>> {
     if (this.closed) return Promise.reject(new EngineError(`${this.options.name} is closed`));
     return new Promise<Ran<Res>>((resolve, reject) => {
-      const job: Job<Req, Res> = { request, priority, transfer, settled: false, resolve, reject };
+      const job: Job<Req, Res> = { request, priority, transfer, settled: false, queuedAt: performance.now(), resolve, reject };
       const at = this.queue.findIndex((j) => j.priority > priority);
       this.queue.splice(at === -1 ? this.queue.length : at, 0, job);
       this.dispatch();

@@ -6,7 +6,7 @@
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import type { FailureCode } from '../protocol/failure-codes.js';
 import type { ListenOptions } from '../protocol/listen-options.js';
-import type { MetadataMessage, ResultsMessage, ServerMessage } from '../protocol/server-messages.js';
+import type { MetadataMessage, ResultsMessage } from '../protocol/server-messages.js';
 import { Session, type SessionLog, type StreamSummary } from '../protocol/session.js';
 
 export interface FileTranscription {
@@ -62,8 +62,7 @@ export function transcribeFile(audio: Buffer, deps: TranscribeFileDeps): Running
       // The whole file is in memory already (bounded by --max-upload-mb): nothing to push back on.
       policy: { inactivityTimeoutMs: 60_000, keepAliveBeforeAudio: false, unendpointedGapMs: deps.unendpointedGapMs, clientFraming: false, maxBacklogSeconds: Infinity, maxQueuedBytes: Infinity, maxDurationMs: 0 },
       transport: {
-        send(text) {
-          const message = JSON.parse(text) as ServerMessage;
+        send(message) {
           if (message.type === 'Results' && message.is_final) {
             finals.push(message);
             deps.onProgress?.(message.start + message.duration);

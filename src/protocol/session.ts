@@ -26,7 +26,8 @@ import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessa
 export type SessionState = 'streaming' | 'finalizing' | 'closed';
 
 export interface SessionTransport {
-  send(text: string): void;
+  /** A message for the client; a network transport serializes it, an in-memory one keeps it. */
+  send(message: ServerMessage): void;
   close(code: number, reason: string): void;
   /** Stop and restart reading the client's frames (TCP then pushes back on the client). */
   pause?(): void;
@@ -420,7 +421,7 @@ export class Session {
   private send(message: ServerMessage): void {
     if (this.state === 'closed') return;
     this.count(this.messagesSent, message.type);
-    this.deps.transport.send(JSON.stringify(message));
+    this.deps.transport.send(message);
   }
 
   private count(tally: Record<string, number>, key: string): void {

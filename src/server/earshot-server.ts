@@ -28,6 +28,7 @@ import type { StateStore } from '../store/state-store.js';
 import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
 import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
+import { EngineWatch } from './engine-watch.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
@@ -76,6 +77,7 @@ export class EarshotServer {
   private readonly metrics: Metrics;
   private readonly handshakeRate: HandshakeRate;
   private readonly records: RequestLogWriter;
+  private readonly engineWatch: EngineWatch;
   /** Open streams per key id, for --max-streams-per-key. */
   private readonly streamsPerKey = new Map<string, number>();
   private draining = false;
@@ -91,12 +93,20 @@ export class EarshotServer {
       onStoreError: (err) => deps.log.error({ err: String(err) }, 'the key store failed'),
     });
     this.records = new RequestLogWriter(deps.store.requests, deps.log);
+    this.engineWatch = new EngineWatch(deps.engine, deps.log);
     this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
     this.metrics = new Metrics(deps.engine, {
       running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
       pausedStreams: () => [...this.sessions].filter((s) => s.paused).length,
     });
-    this.prerecorded = new PrerecordedRoute({ ...deps, auth: this.auth, draining: () => this.draining, writeRecord: (record) => this.writeRecord(record), metrics: this.metrics });
+    this.prerecorded = new PrerecordedRoute({
+      ...deps,
+      auth: this.auth,
+      draining: () => this.draining,
+      writeRecord: (record) => this.writeRecord(record),
+      logRefusal: (record, err) => this.logRefusal(record, asHandshakeError(err)),
+      metrics: this.metrics,
+    });
     // UTF-8 is checked by the session, so audio sent in a text frame is diagnosed instead of ending in 1007.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, handleProtocols: selectProtocol, skipUTF8Validation: true });
     this.wss.on('headers', (headers, req) => headers.push(`dg-request-id: ${this.requestIds.get(req)}`));
@@ -110,6 +120,7 @@ export class EarshotServer {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve());
     });
+    this.engineWatch.start();
     return this.http.address() as AddressInfo;
   }
 
@@ -131,6 +142,7 @@ export class EarshotServer {
   }
 
   async close(): Promise<void> {
+    this.engineWatch.stop();
     for (const ws of this.wss.clients) ws.terminate();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -150,7 +162,7 @@ export class EarshotServer {
 
   /** Resolves when answered; a HandshakeError thrown here is the refusal. */
   private async route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = requestUrl(req);
     const path = url.pathname;
     if (path === '/healthz') return this.reply(res, requestId, 200, { status: 'ok', streams: this.sessions.size });
     // Ready for new work until a drain begins, so a load balancer stops sending before streams end.
@@ -166,8 +178,8 @@ export class EarshotServer {
     }
     const requests = REQUESTS_PATH.exec(path);
     if (requests && req.method === 'GET') return this.showRequests(req, res, requestId, requests[1], url.searchParams);
-    if (LISTEN_PATH.test(path) && req.method === 'POST') return this.transcribe(req, res, requestId);
-    if (LISTEN_PATH.test(path)) return this.refuseListen(req, res, requestId);
+    if (LISTEN_PATH.test(path) && req.method === 'POST') return this.transcribe(req, url, res, requestId);
+    if (LISTEN_PATH.test(path)) return this.refuseListen(req, url, res, requestId);
     if (req.method === 'GET' || req.method === 'HEAD') {
       return this.page(req, res, (why) => this.refuse(res, requestId, new HandshakeError('NOT_FOUND', why)));
     }
@@ -175,10 +187,10 @@ export class EarshotServer {
   }
 
   /** /v1/listen without an upgrade: whatever the handshake would refuse, else 426. */
-  private async refuseListen(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const record = this.newRecord(req, requestId);
+  private async refuseListen(req: IncomingMessage, url: URL, res: ServerResponse, requestId: string): Promise<void> {
+    const record = this.newRecord(req, url, requestId);
     let error = new HandshakeError('METHOD_NOT_ALLOWED');
-    if (req.method === 'GET') error = await this.admit(req, () => new HandshakeError('UPGRADE_REQUIRED')).catch(asHandshakeError);
+    if (req.method === 'GET') error = await this.admit(req, url, () => new HandshakeError('UPGRADE_REQUIRED')).catch(asHandshakeError);
     this.logRefusal(record, error);
     this.refuse(res, requestId, error);
   }
@@ -187,20 +199,22 @@ export class EarshotServer {
    * Pre-recorded POST /v1/listen. A client that sends `earshot-progress: true` (the CLI) is told how
    * far the transcription has got in 103 responses before the final one; others never see a 1xx.
    */
-  private async transcribe(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const record = this.newRecord(req, requestId);
+  private async transcribe(req: IncomingMessage, url: URL, res: ServerResponse, requestId: string): Promise<void> {
+    const record = this.newRecord(req, url, requestId);
     // Node sends no 103 without a link; the request's own record is the resource to monitor.
     const hint = (seconds: number) => res.writeEarlyHints({ link: `</v1/requests/${requestId}>; rel="monitor"`, 'earshot-progress': seconds.toFixed(2) });
     const onProgress = req.headers['earshot-progress'] === 'true' ? throttled(hint) : undefined;
     try {
       this.checkRate(req);
-      this.reply(res, requestId, 200, await this.prerecorded.handle(req, record, onProgress));
     } catch (err) {
-      const error = asHandshakeError(err);
-      // Refused before any audio was accepted; a failed transcription is logged by the route itself.
-      if (record.bytesReceived === 0) this.logRefusal(record, error);
-      throw error;
+      this.logRefusal(record, asHandshakeError(err));
+      throw err;
     }
+    // The route logs its own refusals and outcomes.
+    const body = await this.prerecorded.handle(req, url.searchParams, record, onProgress).catch((err: unknown) => {
+      throw asHandshakeError(err);
+    });
+    this.reply(res, requestId, 200, body);
   }
 
   /** POST /v1/auth/grant, as Deepgram: an API key in, `{access_token, expires_in}` out. */
@@ -236,9 +250,10 @@ export class EarshotServer {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const record = this.newRecord(req, randomUUID());
+    const url = requestUrl(req);
+    const record = this.newRecord(req, url, randomUUID());
     socket.on('error', () => socket.destroy());
-    this.admit(req, (options, caller) => {
+    this.admit(req, url, (options, caller) => {
       // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
       record.keyId = caller;
       this.requestIds.set(req, record.requestId);
@@ -252,8 +267,7 @@ export class EarshotServer {
     });
   }
 
-  private newRecord(req: IncomingMessage, requestId: string): RequestRecord {
-    const url = new URL(req.url ?? '/', 'http://x');
+  private newRecord(req: IncomingMessage, url: URL, requestId: string): RequestRecord {
     const credential = readCredential(req);
     return {
       requestId,
@@ -290,8 +304,7 @@ export class EarshotServer {
    * state. From the stream limit to `accept` (which starts the Session) the code is synchronous, so
    * the limit holds however many handshakes wait on token verification together.
    */
-  private async admit<T>(req: IncomingMessage, accept: (options: ListenOptions, caller: string | undefined) => T): Promise<T> {
-    const url = new URL(req.url ?? '/', 'http://x');
+  private async admit<T>(req: IncomingMessage, url: URL, accept: (options: ListenOptions, caller: string | undefined) => T): Promise<T> {
     if (!LISTEN_PATH.test(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
     this.checkRate(req);
     const caller = await this.auth.check(req, 'listen');
@@ -350,7 +363,7 @@ export class EarshotServer {
         maxDurationMs: config.maxStreamSeconds * 1000,
       },
       transport: {
-        send: (text) => ws.send(text),
+        send: (message) => ws.send(JSON.stringify(message)),
         close: (code, reason) => ws.close(code, reason),
         pause: () => ws.pause(),
         resume: () => ws.resume(),
@@ -404,6 +417,11 @@ export class EarshotServer {
     const body = JSON.stringify(json);
     res.writeHead(status, { 'content-type': 'application/json', 'dg-request-id': requestId }).end(body);
   }
+}
+
+/** The request's path and query; parsed once per request and handed along. */
+function requestUrl(req: IncomingMessage): URL {
+  return new URL(req.url ?? '/', 'http://x');
 }
 
 function asHandshakeError(err: unknown): HandshakeError {

@@ -4,7 +4,7 @@
 // Node's process metrics.
 // One registry per server, so servers in one process (the tests) never share counts.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Engine } from '../engines/engine.js';
+import type { Engine, EngineLoad } from '../engines/engine.js';
 import type { FailureCode } from '../protocol/failure-codes.js';
 
 export type Mode = 'live' | 'prerecorded';
@@ -62,22 +62,21 @@ export class Metrics {
         this.set(sources.pausedStreams());
       },
     });
-    new Gauge({
-      name: 'earshot_engine_queued_decodes',
-      help: 'Decodes waiting for a worker: a backlog that keeps growing means the engine is behind real time',
-      registers: [this.registry],
-      collect() {
-        this.set(engine.stats().queued);
-      },
-    });
-    new Gauge({
-      name: 'earshot_engine_cost_per_audio_second',
-      help: 'Recent worker seconds spent per second of audio decoded (the engine\'s real-time factor; below 1 per worker keeps up)',
-      registers: [this.registry],
-      collect() {
-        this.set(engine.stats().costPerAudioSecond);
-      },
-    });
+    const engineGauges: Array<[name: string, help: string, read: (load: EngineLoad) => number]> = [
+      ['earshot_engine_queued_decodes', 'Decodes waiting for a worker: a backlog that keeps growing means the engine is behind real time', (l) => l.queued],
+      ['earshot_engine_final_wait_seconds', 'How long the longest-waiting final decode has waited for a worker: how late finals are running', (l) => l.finalWaitSeconds],
+      ['earshot_engine_cost_per_audio_second', 'Recent worker seconds spent per second of audio decoded (the engine\'s real-time factor; below 1 per worker keeps up)', (l) => l.costPerAudioSecond],
+    ];
+    for (const [name, help, read] of engineGauges) {
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read(engine.stats()));
+        },
+      });
+    }
   }
 
   handshake(mode: Mode, status: number, code: FailureCode | 'none'): void {

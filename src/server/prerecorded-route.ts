@@ -30,6 +30,8 @@ export interface PrerecordedDeps {
   auth: Authenticator;
   draining: () => boolean;
   writeRecord: (record: RequestRecord) => void;
+  /** Logs a request refused before its audio was accepted (a failed transcription is logged here). */
+  logRefusal: (record: RequestRecord, err: unknown) => void;
   metrics: Metrics;
 }
 
@@ -48,27 +50,36 @@ export class PrerecordedRoute {
 
   /**
    * Answers with the body to send (status 200), or throws the refusal. `record` is the request's
-   * log entry, written here once the request is accepted.
+   * log entry, written here: as a refusal, or once the audio is accepted and again at the end.
    */
-  async handle(req: IncomingMessage, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
+  async handle(req: IncomingMessage, query: URLSearchParams, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
+    const { options, audio } = await this.accept(req, query, record).catch((err: unknown) => {
+      this.deps.logRefusal(record, err);
+      throw err;
+    });
+    record.bytesReceived = audio.length;
+    this.deps.writeRecord({ ...record, httpStatus: 0 });
+    const transcribing = this.transcribe(audio, options, record, onProgress);
+    void transcribing.catch(() => {}).finally(() => this.active--);
+    if (!options.callback) return transcribing;
+    void this.answerCallback(transcribing, options.callback, record.requestId);
+    return { request_id: record.requestId };
+  }
+
+  /** Every refusal, in order; resolves with the audio, holding a transcription place (`active`) for it. */
+  private async accept(req: IncomingMessage, query: URLSearchParams, record: RequestRecord): Promise<{ options: PrerecordedOptions; audio: Buffer }> {
     const { config } = this.deps;
     record.keyId = await this.deps.auth.check(req, 'listen');
     if (this.deps.draining()) throw new HandshakeError('SERVER_DRAINING');
     if (this.active >= config.maxTranscriptions) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${config.maxTranscriptions} pre-recorded transcriptions are running.`);
-    const options = parsePrerecordedOptions(new URL(req.url ?? '/', 'http://x').searchParams);
+    const options = parsePrerecordedOptions(query);
+    // Held from the upload on, so --max-transcriptions bounds the bodies being read too.
     this.active++;
-    let transcribing: Promise<object> | undefined;
     try {
-      const audio = await this.readAudio(req);
-      record.bytesReceived = audio.length;
-      this.deps.writeRecord({ ...record, httpStatus: 0 });
-      transcribing = this.transcribe(audio, options, record, onProgress);
-      if (!options.callback) return await transcribing;
-      void this.answerCallback(transcribing, options.callback, record.requestId);
-      return { request_id: record.requestId };
-    } finally {
-      if (transcribing) void transcribing.catch(() => {}).finally(() => this.active--);
-      else this.active--;
+      return { options, audio: await this.readAudio(req) };
+    } catch (err) {
+      this.active--;
+      throw err;
     }
   }
 

@@ -1,9 +1,10 @@
-// Issue 8, scope 2 and 3: Prometheus metrics scraped after real traffic, and readiness tied to drain.
+// Issue 8, scope 1-3: Prometheus metrics scraped after real traffic, readiness tied to drain, and the
+// engine falling behind real time reported in the log and the metrics.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { connect, listenUrl, refused } from '../helpers/client.js';
-import { jfkWav, wavData } from '../helpers/fixtures.js';
+import { jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
 const KEY = 'metrics-test-key';
@@ -82,4 +83,34 @@ test('/readyz: ready, then 503 as soon as a drain begins, while /healthz stays u
   assert.equal((await c.closed).code, 1000);
   assert.ok(c.messages.some((m) => m.type === 'Metadata'), 'the open stream got its Metadata');
   await draining;
+});
+
+test('an engine behind real time is reported (log and metric) and so is its catching up', async () => {
+  // One worker and streams sent as fast as they go: finals queue for the worker; no back-pressure
+  // pause (the bound is above the audio), so the backlog is the engine's.
+  const slow = await startServer({ decodeWorkers: 1, maxBacklogSeconds: 600 });
+  try {
+    const pcm = wavData(joinWithSilence(PASSAGE.map((s) => speechWav(s)), 0.8));
+    const streams = await Promise.all(Array.from({ length: 4 }, () => connect(listenUrl(slow.url, RAW))));
+    await Promise.all(streams.map((c) => c.stream(pcm, 32000, 0)));
+    let worstWait = 0;
+    for (let i = 0; i < 300 && !slow.logs().some((l) => /the engine is behind real time/.test(l.msg)); i++) {
+      const text = await (await fetch(`${slow.url.replace('ws://', 'http://')}/metrics`)).text();
+      worstWait = Math.max(worstWait, Number(/^earshot_engine_final_wait_seconds (\S+)$/m.exec(text)?.[1] ?? 0));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const behind = slow.logs().find((l) => /the engine is behind real time/.test(l.msg));
+    assert.ok(behind, 'a warning names the engine falling behind');
+    assert.equal(behind.level, 40);
+    assert.ok(behind.finalWaitSeconds > 2 && behind.workers === 1);
+    assert.ok(worstWait > 1, `the metric showed finals waiting (worst seen ${worstWait} s)`);
+    for (const c of streams) c.send({ type: 'CloseStream' });
+    for (const c of streams) assert.equal((await c.closed).code, 1000);
+    for (let i = 0; i < 300 && !slow.logs().some((l) => /caught up/.test(l.msg)); i++) await new Promise((r) => setTimeout(r, 100));
+    const caughtUp = slow.logs().find((l) => /the engine has caught up with real time/.test(l.msg));
+    assert.ok(caughtUp, 'and one line when it has caught up');
+    assert.ok(caughtUp.worstFinalWaitSeconds >= behind.finalWaitSeconds);
+  } finally {
+    await slow.stop();
+  }
 });

@@ -55,7 +55,7 @@ function session(keepAliveBeforeAudio = false, maxDurationMs = 0) {
     vad,
     log: pino({ level: 'silent' }),
     policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, clientFraming: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024, maxDurationMs },
-    transport: { send: (t) => sent.push(JSON.parse(t)), close: (code, reason) => (closed = { code, reason }) },
+    transport: { send: (m) => sent.push(m), close: (code, reason) => (closed = { code, reason }) },
     clock,
   });
   const settle = () => new Promise((r) => setTimeout(r, 50));

@@ -65,7 +65,7 @@ export class MoonshineEngine implements Engine {
   }
 
   stats(): EngineLoad {
-    return { workers: this.pool.size, busy: this.pool.busy, queued: this.pool.queued, costPerAudioSecond: this.cost };
+    return { workers: this.pool.size, busy: this.pool.busy, queued: this.pool.queued, costPerAudioSecond: this.cost, finalWaitSeconds: this.pool.oldestWaitMs(PRIORITY.final) / 1000 };
   }
 
   close(): Promise<void> {
