@@ -41,6 +41,7 @@ program
   .option('--max-stream-duration <s>', 'seconds a live stream may stay open before it is finalized and closed (1000, reason names the limit); 0: no limit', integer, defaultConfig.maxStreamSeconds)
   .option('--handshakes-per-minute <n>', 'handshakes one client address may attempt per minute; 0: no limit', integer, defaultConfig.handshakesPerMinute)
   .option('--trust-proxy', 'behind a load balancer: the client address is the last X-Forwarded-For entry (for the request log and --handshakes-per-minute)', false)
+  .option('--max-frame-kb <n>', 'largest WebSocket message accepted; a larger one closes the stream with 1009', integer, defaultConfig.maxFrameBytes / 1024)
   .option('--workers <n>', 'decode worker threads', integer, defaultConfig.decodeWorkers)
   .option('--max-backlog <s>', 'unfinalized audio per stream, in seconds, past which its frames are not read until the engine catches up', integer, defaultConfig.maxBacklogSeconds)
   .option('--inactivity-timeout <ms>', 'NET-0001: close a stream after this long without audio/frames', integer, defaultConfig.inactivityTimeoutMs)
@@ -70,6 +71,7 @@ program
           handshakesPerMinute: opts.handshakesPerMinute,
           maxStreamSeconds: opts.maxStreamDuration,
           trustProxy: opts.trustProxy,
+          maxFrameBytes: opts.maxFrameKb * 1024,
           decodeWorkers: opts.workers,
           maxBacklogSeconds: opts.maxBacklog,
           inactivityTimeoutMs: opts.inactivityTimeout,

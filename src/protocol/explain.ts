@@ -46,8 +46,6 @@ export function explainClose(code: number, reason: string): Explanation {
       return { what: `${code} the connection ended without a close frame`, fix: 'A network, proxy or load balancer cut the connection (check its WebSocket idle timeouts), or the server process died.' };
     case 1007:
       return { what: `1007 invalid frame payload${reason ? `: ${reason}` : ''}`, fix: 'Send audio in binary frames and JSON control messages as UTF-8 text frames.' };
-    case 1009:
-      return { what: `1009 message too big${reason ? `: ${reason}` : ''}`, fix: 'Send audio in frames of 20-100 ms instead of whole files in one frame.' };
     default:
       return { what: `${code}${reason ? ` ${reason}` : ''}` };
   }
@@ -61,6 +59,7 @@ export function closeFailure(code: number, reason: string): FailureCode | undefi
     if (key in failures) return key;
   }
   if (code === 1008) return 'DATA-0000';
+  if (code === 1009) return 'FRAME_TOO_LARGE';
   return undefined;
 }
 

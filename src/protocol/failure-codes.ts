@@ -187,6 +187,13 @@ export const failures = {
     reason: 'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001',
     fix: 'Send audio within 10 s of opening (KeepAlive alone does not count before the first audio), then audio or KeepAlive at least every 10 s; end with {"type":"CloseStream"}.',
   },
+  FRAME_TOO_LARGE: {
+    kind: 'close',
+    closeCode: 1009,
+    // The WebSocket layer closes at once, before the frame is read, and sends no reason.
+    reason: '',
+    fix: 'Send 20-100 ms of audio per binary frame. A frame over the server\'s limit (--max-frame-kb, default 8192 KB) ends the stream at once: results for the audio sent before it may not arrive.',
+  },
 } as const satisfies Record<string, HandshakeFailure | StreamFailure>;
 
 export interface ClientMistake {

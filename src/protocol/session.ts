@@ -228,11 +228,20 @@ export class Session {
 
   /** The client closed the socket or it broke: stop all work and send nothing more. */
   onClientGone(): void {
-    if (this.state === 'closed') return;
     if (this.state === 'streaming') this.diagnostics.closedWithoutCloseStream(Math.max(0, this.input.durationSeconds - this.finalizedUntil));
-    this.deps.log.info({ bytes: this.bytesIn, audioSeconds: this.input.durationSeconds }, 'client disconnected');
+    this.abandon({ code: 1005, reason: 'client closed' }, 'client disconnected');
+  }
+
+  /** The WebSocket layer has closed the connection for a protocol violation (1009: a frame over the limit); nothing more can be sent. */
+  onConnectionBroken(outcome: StreamOutcome): void {
+    this.abandon(outcome, 'the WebSocket layer closed the connection');
+  }
+
+  private abandon(outcome: StreamOutcome, message: string): void {
+    if (this.state === 'closed') return;
+    this.deps.log.info({ bytes: this.bytesIn, audioSeconds: this.input.durationSeconds, code: outcome.code }, message);
     this.end();
-    this.deps.onClosed?.({ code: 1005, reason: 'client closed' });
+    this.deps.onClosed?.(outcome);
   }
 
   summary(): StreamSummary {

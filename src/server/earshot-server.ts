@@ -384,7 +384,11 @@ export class EarshotServer {
     this.sessions.add(session);
     ws.on('message', (data: Buffer, isBinary) => (isBinary ? session.onBinary(data) : session.onText(data)));
     ws.on('close', () => session.onClientGone());
-    ws.on('error', (err) => log.warn({ err: err.message }, 'websocket error'));
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') return log.warn({ err: err.message }, 'websocket error');
+      log.warn({ failure: 'FRAME_TOO_LARGE', maxFrameBytes: config.maxFrameBytes }, `a frame was larger than the limit: ${failures.FRAME_TOO_LARGE.fix}`);
+      session.onConnectionBroken({ code: 1009, reason: '', failure: 'FRAME_TOO_LARGE' });
+    });
   }
 
   private errorBody(requestId: string, error: HandshakeError): string {

@@ -100,3 +100,31 @@ describe('--max-stream-duration', () => {
     assert.ok(wer(PASSAGE[0], transcriptOf(c.messages)) <= 0.15, transcriptOf(c.messages));
   });
 });
+
+describe('--max-frame-kb', () => {
+  let server: TestServer;
+  before(async () => (server = await startServer({ maxFrameBytes: 64 * 1024 })));
+  after(() => server.stop());
+
+  test('a frame over the limit closes with 1009; the log, the request log and the metrics say why and how to fix it', async () => {
+    const c = await connect(listenUrl(server.url, RAW));
+    c.ws.send(Buffer.alloc(32000));
+    c.ws.send(Buffer.alloc(100 * 1024));
+    assert.equal((await c.closed).code, 1009);
+    const warning = server.logs().find((l) => l.requestId === c.requestId && l.failure === 'FRAME_TOO_LARGE');
+    assert.match(warning?.msg ?? '', /--max-frame-kb/);
+    const http = server.url.replace('ws://', 'http://');
+    let record: any;
+    for (let i = 0; i < 50 && record?.state !== 'closed'; i++) {
+      record = await (await fetch(`${http}/v1/requests/${c.requestId}`)).json();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal(record.closeCode, 1009);
+    assert.equal(record.failure, 'FRAME_TOO_LARGE');
+    const metrics = await (await fetch(`${http}/metrics`)).text();
+    assert.match(metrics, /^earshot_stream_closes_total\{close_code="1009",code="FRAME_TOO_LARGE"\} 1$/m);
+    const again = await connect(listenUrl(server.url, RAW));
+    again.send({ type: 'CloseStream' });
+    assert.equal((await again.closed).code, 1000, 'the server goes on serving');
+  });
+});
