@@ -4,6 +4,7 @@
 // the other replica, and the shared log has both replicas' requests.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { hostname } from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { openStateStore, type StateStore } from '../../src/store/state-store.js';
@@ -14,6 +15,7 @@ import { joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixture
 import { startNginx, type TestNginx } from '../helpers/nginx.js';
 import { freePort } from '../helpers/ports.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { startServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 
 const RAW = { encoding: 'linear16', sample_rate: 16000, interim_results: true };
@@ -138,6 +140,26 @@ describe('two replicas behind nginx, one PostgreSQL', () => {
     assert.equal(JSON.parse(listed.stdout).length, records.length, '`earshot requests` reads the same shared log');
   });
 
+  test('pre-recorded through nginx: a clean 200 with the transcript, even for a client asking for progress hints', async () => {
+    const http = base.replace('ws://', 'http://');
+    const wav = readFileSync(speechWav(PASSAGE[3]));
+    const { status, informational, body } = await new Promise<{ status: number; informational: number[]; body: string }>((resolve, reject) => {
+      const informational: number[] = [];
+      const req = request(`${http}/v1/listen`, { method: 'POST', headers: { authorization: `Token ${secret}`, 'content-type': 'audio/wav', 'earshot-progress': 'true' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, informational, body }));
+      });
+      req.on('information', (info) => informational.push(info.statusCode));
+      req.on('error', reject);
+      req.end(wav);
+    });
+    assert.equal(status, 200, body.slice(0, 300));
+    assert.deepEqual(informational, [], 'no 103 reaches nginx, which would garble it');
+    const transcript = JSON.parse(body).results.channels[0].alternatives[0].transcript;
+    assert.ok(wer(PASSAGE[3], transcript) <= 0.15, transcript);
+  });
+
   test('a key revoked with the CLI is refused at the next handshake, by every replica', async () => {
     const revoked = await earshot(['keys', 'revoke', keyId], env);
     assert.equal(revoked.code, 0, revoked.stderr);
@@ -164,4 +186,26 @@ test('records left open by a replica that died (no heartbeat) are marked interru
   const another = await openStateStore(location, { role: 'server', server: 'other-host:3' });
   t.after(() => another.close());
   assert.equal((await another.requests.get('mine'))?.state, 'open', 'a live replica\'s open records are left alone');
+});
+
+test('the database gone: open streams finish, a stored key gets 503 (not 401), and the server stops cleanly', async (t) => {
+  const postgres = await startPostgres();
+  t.after(() => postgres.stop());
+  const admin = await openStateStore({ databaseUrl: postgres.url, sqlitePath: ':memory:' }, { role: 'admin' });
+  const { secret } = await admin.keys.create('db-outage', ['listen']);
+  await admin.close();
+  const server = await startServer({ databaseUrl: postgres.url });
+  const auth = { headers: { Authorization: `Token ${secret}` } };
+  const open = await connect(listenUrl(server.url, RAW), auth);
+  await postgres.stop();
+  const refusal = await refused(listenUrl(server.url, RAW), auth);
+  assert.equal(refusal.status, 503);
+  assert.match(String(refusal.headers['dg-error']), /cannot reach its database/);
+  const audio = wavData(speechWav(PASSAGE[4]));
+  await open.stream(audio, CHUNK, 0);
+  open.send({ type: 'CloseStream' });
+  assert.equal((await open.closed).code, 1000);
+  assert.ok(wer(PASSAGE[4], transcriptOf(open.messages)) <= 0.15);
+  assert.ok(server.logs().some((l) => l.msg === 'could not write the request log'), 'the failed record write is logged');
+  await server.stop();
 });
