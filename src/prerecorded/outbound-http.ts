@@ -61,6 +61,31 @@ function guardedLookup(host: string): LookupFunction {
   };
 }
 
+/**
+ * Whether the server may reach `url` at all, checked before any work is accepted for it (a
+ * callback): refused for a host that does not resolve or resolves to a non-public address. The
+ * delivery itself is guarded again, since a name may resolve differently later.
+ */
+export async function checkReachable(url: URL, limits: Pick<OutboundLimits, 'allowPrivate'>): Promise<void> {
+  if (limits.allowPrivate) return;
+  const host = bareHost(url);
+  const addresses = isIP(host) ? [host] : await dnsLookupAll(host);
+  const blocked = addresses.find(isNonPublic);
+  if (blocked) throw refusedAddress(host, blocked);
+}
+
+/** The host without an IPv6 literal's brackets. */
+const bareHost = (url: URL): string => url.hostname.replace(/^\[|\]$/g, '');
+
+function dnsLookupAll(host: string): Promise<string[]> {
+  return new Promise((resolve, reject) =>
+    dnsLookup(host, { all: true }, (err, addresses) => {
+      if (err) reject(new OutboundError(`${host} does not resolve (${err.code ?? err.message}).`, 'failed'));
+      else resolve(addresses.map((a) => a.address));
+    }),
+  );
+}
+
 export async function outboundRequest(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string }, limits: OutboundLimits): Promise<OutboundResponse> {
   const deadline = Date.now() + limits.timeoutMs;
   let target = url;
@@ -76,7 +101,7 @@ export async function outboundRequest(url: URL, init: { method?: string; headers
 
 function requestOnce(url: URL, init: { method?: string; headers?: Record<string, string>; body?: string }, limits: OutboundLimits, deadline: number): Promise<OutboundResponse & { redirect?: string }> {
   return new Promise((resolve, reject) => {
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = bareHost(url);
     // Literal addresses never pass through lookup.
     if (!limits.allowPrivate && isIP(host) && isNonPublic(host)) return reject(refusedAddress(host, host));
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

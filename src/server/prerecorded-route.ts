@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { deliverCallback } from '../prerecorded/callback.js';
-import { OutboundError, outboundRequest } from '../prerecorded/outbound-http.js';
+import { checkReachable, OutboundError, outboundRequest } from '../prerecorded/outbound-http.js';
 import { parsePrerecordedOptions, type PrerecordedOptions } from '../prerecorded/prerecorded-options.js';
 import { prerecordedResponse } from '../prerecorded/prerecorded-response.js';
 import { transcribeFile, TranscriptionFailed, type FileTranscription } from '../prerecorded/transcribe-file.js';
@@ -73,6 +73,13 @@ export class PrerecordedRoute {
     if (this.deps.draining()) throw new HandshakeError('SERVER_DRAINING');
     if (this.active >= config.maxTranscriptions) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${config.maxTranscriptions} pre-recorded transcriptions are running.`);
     const options = parsePrerecordedOptions(query);
+    // A callback the server may not reach would fail only after the transcription: refuse it now.
+    if (options.callback) {
+      await checkReachable(options.callback.url, { allowPrivate: config.allowPrivateUrls }).catch((err: unknown) => {
+        if (!(err instanceof OutboundError)) throw err;
+        throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'callback': ${err.message}`);
+      });
+    }
     // Held from the upload on, so --max-transcriptions bounds the bodies being read too.
     this.active++;
     try {

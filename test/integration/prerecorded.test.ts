@@ -199,6 +199,20 @@ describe('refusals, in Deepgram\'s REST form', () => {
       }
     });
 
+    test('400 at once for a callback the server may not reach: private address, literal or by name, or no such host', async () => {
+      for (const [callback, why] of [
+        ['http://127.0.0.1:9/hook', /private or local address/],
+        ['http://localhost:9/hook', /private or local address/],
+        ['http://[fd00::1]/hook', /private or local address/],
+        ['http://no-such-host.invalid/hook', /no-such-host\.invalid does not resolve/],
+      ] as const) {
+        const res = await fetch(`${strictHttp}/v1/listen?callback=${encodeURIComponent(callback)}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: Uint8Array.from(readFileSync(jfkWav())) });
+        await assertRefused(res, 400, 'INVALID_QUERY_PARAMETER', why);
+        const record = await (await fetch(`${strictHttp}/v1/requests/${res.headers.get('dg-request-id')}`)).json();
+        assert.equal(record.state, 'refused', 'logged as a refusal');
+      }
+    });
+
     test('504 when the transcription takes longer than --transcribe-timeout', async () => {
       const short = Uint8Array.from(readFileSync(speechWav(PASSAGE[1])));
       await assertRefused(await fetch(`${strictHttp}/v1/listen`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: short }), 504, 'GATEWAY_TIMEOUT', /took longer than this server allows/);
