@@ -16,7 +16,10 @@ COPY scripts/install-models.mjs scripts/
 COPY models/manifest.json models/
 COPY src src
 COPY web web
-RUN npm ci && npm prune --omit=dev
+# onnxruntime-node ships every platform's binaries (~290 MB); the image keeps only its own (~45 MB).
+RUN npm ci && npm prune --omit=dev \
+ && rm -rf node_modules/onnxruntime-node/bin/napi-v*/darwin node_modules/onnxruntime-node/bin/napi-v*/win32 \
+ && find node_modules/onnxruntime-node/bin/napi-v*/linux -mindepth 1 -maxdepth 1 ! -name "$(node -p process.arch)" -exec rm -rf {} +
 
 # Run: Node, ffmpeg (containers and codecs), and what the build made; nothing else.
 FROM node:20-bookworm-slim

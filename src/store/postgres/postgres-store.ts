@@ -8,7 +8,8 @@ import { ServerHeartbeat } from './server-heartbeat.js';
 
 /** Writes are two per request and key lookups one per handshake: a few connections are plenty. */
 const POOL_SIZE = 4;
-const CONNECT_TIMEOUT_MS = 10_000;
+/** A handshake that needs a stored key waits this long at most for an unreachable database before its 503. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 export async function openPostgresStore(url: string, role: StoreRole, onError: (err: unknown) => void): Promise<StateStore> {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
