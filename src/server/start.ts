@@ -30,10 +30,9 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   ).catch((err) => {
     throw err instanceof StoreError ? new ConfigError(err.message) : err;
   });
-  const keysConfigured = async () => config.apiKeys.length > 0 || (await store.keys.hasLiveKeys());
+  const authRequired = config.apiKeys.length > 0 || (await store.keys.hasLiveKeys());
   // Unless told, listen on every address once any key guards the server (given or stored), else loopback only.
-  if (overrides.host === undefined) config.host = (await keysConfigured()) ? '0.0.0.0' : defaultConfig.host;
-  const authRequired = await keysConfigured();
+  if (overrides.host === undefined) config.host = authRequired ? '0.0.0.0' : defaultConfig.host;
   if (!authRequired && !isLoopback(config.host)) {
     await store.close();
     throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS), or create one with 'earshot keys create', to listen on ${config.host}`);

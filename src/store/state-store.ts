@@ -29,8 +29,11 @@ export type StoreRole = { role: 'server'; server: string } | { role: 'admin' } |
 
 export class StoreError extends Error {}
 
-/** Each backend is loaded on demand: a PostgreSQL deployment never loads the native SQLite addon. */
-/** `onError`: failures in the background (a dropped idle connection, a missed heartbeat), which must not crash a server. */
+/**
+ * Each backend is loaded on demand: a PostgreSQL deployment never loads the native SQLite addon.
+ * `onError`: failures in the background (a dropped idle connection, a missed heartbeat), which must
+ * not crash a server.
+ */
 export async function openStateStore(location: StoreLocation, role: StoreRole, onError: (err: unknown) => void = () => {}): Promise<StateStore> {
   if (location.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(location.databaseUrl)) throw new StoreError(`the database URL must start with postgres:// (got ${location.databaseUrl.split(':')[0]}:)`);
