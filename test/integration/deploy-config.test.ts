@@ -51,6 +51,15 @@ test('the autoscaler\'s metric is exported with the label it selects, and /ready
   }
 });
 
+test('the prometheus-adapter rule serves the metric the HPA asks for', () => {
+  const metric = byKind('HorizontalPodAutoscaler').spec.metrics[0].pods.metric.name;
+  const values = parseAllDocuments(read('deploy/kubernetes/prometheus-adapter-values.yaml'))[0].toJS();
+  const rule = values.rules.custom.find((r: any) => r.name.as === metric);
+  assert.ok(rule, `a rule exposes ${metric}`);
+  assert.match(rule.seriesQuery, new RegExp(`^${metric}\\{`));
+  assert.deepEqual(Object.keys(rule.resources.overrides).sort(), ['namespace', 'pod']);
+});
+
 test('every file the Dockerfile copies from the repository exists, and it runs the package\'s own bin', () => {
   const dockerfile = read('Dockerfile');
   const copies = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].map((m) => m[1].split(/\s+/).slice(0, -1)).flat();
