@@ -102,14 +102,16 @@ test('an engine behind real time is reported (log and metric) and so is its catc
     const behind = slow.logs().find((l) => /the engine is behind real time/.test(l.msg));
     assert.ok(behind, 'a warning names the engine falling behind');
     assert.equal(behind.level, 40);
-    assert.ok(behind.finalWaitSeconds > 2 && behind.workers === 1);
+    // Logged to a tenth of a second: a wait just over 2 s reads 2.0.
+    assert.ok(behind.finalWaitSeconds >= 2, `logged wait ${behind.finalWaitSeconds} s`);
+    assert.equal(behind.workers, 1);
     assert.ok(worstWait > 1, `the metric showed finals waiting (worst seen ${worstWait} s)`);
     for (const c of streams) c.send({ type: 'CloseStream' });
     for (const c of streams) assert.equal((await c.closed).code, 1000);
     for (let i = 0; i < 300 && !slow.logs().some((l) => /caught up/.test(l.msg)); i++) await new Promise((r) => setTimeout(r, 100));
     const caughtUp = slow.logs().find((l) => /the engine has caught up with real time/.test(l.msg));
     assert.ok(caughtUp, 'and one line when it has caught up');
-    assert.ok(caughtUp.worstFinalWaitSeconds >= behind.finalWaitSeconds);
+    assert.ok(caughtUp.worstFinalWaitSeconds >= behind.finalWaitSeconds, `worst ${caughtUp.worstFinalWaitSeconds} s, first ${behind.finalWaitSeconds} s`);
   } finally {
     await slow.stop();
   }
