@@ -71,7 +71,7 @@ export class Authenticator {
   constructor(private readonly options: AuthenticatorOptions) {}
 
   /** Keys given at start, or live keys in the store (looked up each time: a revocation counts at once). */
-  async enabled(): Promise<boolean> {
+  private async enabled(): Promise<boolean> {
     const { required, apiKeys, store } = this.options;
     return required || apiKeys.length > 0 || (await this.fromStore(() => store.hasLiveKeys()));
   }

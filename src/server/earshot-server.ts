@@ -103,7 +103,7 @@ export class EarshotServer {
       ...deps,
       auth: this.auth,
       draining: () => this.draining,
-      writeRecord: (record) => this.writeRecord(record),
+      writeRecord: (record) => this.records.write(record),
       logRefusal: (record, err) => this.logRefusal(record, asHandshakeError(err)),
       metrics: this.metrics,
     });
@@ -258,7 +258,7 @@ export class EarshotServer {
       record.keyId = caller;
       this.requestIds.set(req, record.requestId);
       // A client gone while its token was checked is destroyed by handleUpgrade.
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, req, { record, options }));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record, options }));
     }).catch((err) => {
       const error = asHandshakeError(err);
       this.deps.log.warn({ requestId: record.requestId, status: error.status, error: error.message, path: record.path }, 'handshake refused');
@@ -290,12 +290,8 @@ export class EarshotServer {
   }
 
   private logRefusal(record: RequestRecord, error: HandshakeError): void {
-    this.writeRecord({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
+    this.records.write({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
     this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', error.status, error.code);
-  }
-
-  private writeRecord(record: RequestRecord): void {
-    this.records.write(record);
   }
 
   /**
@@ -338,14 +334,14 @@ export class EarshotServer {
     }
   }
 
-  private startSession(ws: WebSocket, req: IncomingMessage, { record, options }: AcceptedHandshake): void {
+  private startSession(ws: WebSocket, { record, options }: AcceptedHandshake): void {
     const { config, engine, vad } = this.deps;
     const { requestId, keyId: caller } = record;
     if (caller) this.streamsPerKey.set(caller, (this.streamsPerKey.get(caller) ?? 0) + 1);
-    this.writeRecord(record);
+    this.records.write(record);
     this.metrics.handshake('live', 101, 'none');
     const log = this.deps.log.child({ requestId });
-    log.info({ client: this.clientAddress(req), options }, 'stream opened');
+    log.info({ client: record.client, options }, 'stream opened');
     if (options.noEffect.length > 0) log.warn({ noEffect: options.noEffect }, 'query parameters accepted but without effect on this engine');
     const session: Session = new Session({
       requestId,
@@ -378,7 +374,7 @@ export class EarshotServer {
         }
         this.metrics.streamClosed(code, failure ?? 'none');
         this.metrics.transcribed('live', session.summary().audioSeconds);
-        this.writeRecord({ ...record, ...session.summary(), state: 'closed', closedAt: new Date().toISOString(), closeCode: code, closeReason: reason, failure });
+        this.records.write({ ...record, ...session.summary(), state: 'closed', closedAt: new Date().toISOString(), closeCode: code, closeReason: reason, failure });
       },
     });
     this.sessions.add(session);
