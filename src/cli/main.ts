@@ -42,6 +42,8 @@ program
   .option('--handshakes-per-minute <n>', 'handshakes one client address may attempt per minute; 0: no limit', integer, defaultConfig.handshakesPerMinute)
   .option('--trust-proxy', 'behind a load balancer: the client address is the last X-Forwarded-For entry (for the request log and --handshakes-per-minute)', false)
   .option('--max-frame-kb <n>', 'largest WebSocket message accepted; a larger one closes the stream with 1009', integer, defaultConfig.maxFrameBytes / 1024)
+  .option('--max-unread-kb <n>', 'messages a live client may leave unread before it is disconnected (1008, reason names it)', integer, defaultConfig.maxUnreadBytes / 1024)
+  .option('--upload-idle-timeout <ms>', 'a pre-recorded upload that sends nothing for this long is answered 408', integer, defaultConfig.uploadIdleTimeoutMs)
   .option('--workers <n>', 'decode worker threads', integer, defaultConfig.decodeWorkers)
   .option('--max-backlog <s>', 'unfinalized audio per stream, in seconds, past which its frames are not read until the engine catches up', integer, defaultConfig.maxBacklogSeconds)
   .option('--inactivity-timeout <ms>', 'NET-0001: close a stream after this long without audio/frames', integer, defaultConfig.inactivityTimeoutMs)
@@ -72,6 +74,8 @@ program
           maxStreamSeconds: opts.maxStreamDuration,
           trustProxy: opts.trustProxy,
           maxFrameBytes: opts.maxFrameKb * 1024,
+          maxUnreadBytes: opts.maxUnreadKb * 1024,
+          uploadIdleTimeoutMs: opts.uploadIdleTimeout,
           decodeWorkers: opts.workers,
           maxBacklogSeconds: opts.maxBacklog,
           inactivityTimeoutMs: opts.inactivityTimeout,

@@ -34,7 +34,9 @@ export interface PitchVerdict {
 }
 
 export class SpeechPitch {
-  private half: number[] = [];
+  /** The 8 kHz frame being filled; each analysis then keeps its second half (frames overlap by half). */
+  private readonly frame = new Float32Array(FRAME);
+  private filled = 0;
   private pendingOdd?: number;
   private readonly f0: number[] = [];
   private judged = false;
@@ -43,23 +45,35 @@ export class SpeechPitch {
     if (sourceRate !== RATE * 2) throw new Error(`SpeechPitch expects ${RATE * 2} Hz audio`);
   }
 
-  /** Feeds engine-rate samples; returns a verdict once enough voiced speech was heard, then never again. */
+  /**
+   * Feeds engine-rate samples; returns a verdict once enough voiced speech was heard, then never again.
+   * Linear in `samples`: a frame of minutes of audio costs one pass, whatever was fed before.
+   */
   push(samples: Float32Array): PitchVerdict | undefined {
     if (this.judged) return undefined;
     let i = 0;
     if (this.pendingOdd !== undefined && samples.length > 0) {
-      this.half.push((this.pendingOdd + samples[0]) / 2);
+      this.add((this.pendingOdd + samples[0]) / 2);
       this.pendingOdd = undefined;
       i = 1;
     }
-    for (; i + 1 < samples.length; i += 2) this.half.push((samples[i] + samples[i + 1]) / 2);
+    // Once enough is heard, the rest of a huge frame is not analysed for nothing.
+    for (; i + 1 < samples.length && !this.heardEnough; i += 2) this.add((samples[i] + samples[i + 1]) / 2);
     if (i < samples.length) this.pendingOdd = samples[i];
-    while (this.half.length >= FRAME) {
-      const hz = framePitch(this.half.slice(0, FRAME));
-      if (hz !== undefined) this.f0.push(hz);
-      this.half = this.half.slice(FRAME / 2);
-    }
-    return this.f0.length >= FRAMES_TO_JUDGE ? this.judge() : undefined;
+    return this.heardEnough ? this.judge() : undefined;
+  }
+
+  private get heardEnough(): boolean {
+    return this.f0.length >= FRAMES_TO_JUDGE;
+  }
+
+  private add(sample: number): void {
+    this.frame[this.filled++] = sample;
+    if (this.filled < FRAME) return;
+    const hz = framePitch(this.frame);
+    if (hz !== undefined) this.f0.push(hz);
+    this.frame.copyWithin(0, FRAME / 2);
+    this.filled = FRAME / 2;
   }
 
   /** The verdict on what was heard so far, if enough (at the end of a short stream). */
@@ -79,7 +93,7 @@ function verdict(f0: number[]): PitchVerdict | undefined {
   return { medianHz, speedFactor: medianHz / VOICE_F0_HZ.typical };
 }
 
-function framePitch(frame: number[]): number | undefined {
+function framePitch(frame: Float32Array): number | undefined {
   let energy = 0;
   for (const x of frame) energy += x * x;
   if (Math.sqrt(energy / frame.length) < MIN_RMS) return undefined;

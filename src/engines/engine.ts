@@ -44,7 +44,11 @@ export interface Engine {
   /** Longest audio the engine decodes well in one piece, in seconds. */
   readonly maxSegmentSeconds: number;
   load(): Promise<void>;
-  transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription>;
+  /**
+   * `stream` names whose audio this is (a request id): the engine shares itself fairly across
+   * streams, so one sending faster than real time cannot delay the others' finals.
+   */
+  transcribe(audio: Float32Array, priority: DecodePriority, stream: string): Promise<Transcription>;
   stats(): EngineLoad;
   close(): Promise<void>;
 }
@@ -59,6 +63,7 @@ export interface VoiceActivityDetector {
   readonly frameSamples: number;
   readonly sampleRate: number;
   load(): Promise<void>;
-  createStream(): VadStream;
+  /** `stream`: whose audio (a request id), so that streams take turns at the VAD as at the engine. */
+  createStream(stream: string): VadStream;
   close(): Promise<void>;
 }

@@ -1,12 +1,13 @@
 // Model inference runs here, off the event loop: onnxruntime-node's `run` is synchronous under its
-// promise, so a decode on the main thread would stall every socket. One queue serves all streams;
-// lower priority numbers run first. A job that outlives its deadline is a stalled engine: its caller
+// promise, so a decode on the main thread would stall every socket. One queue serves all streams:
+// lower priority numbers run first, and streams take turns within a priority (fair-queue.ts). A job that outlives its deadline is a stalled engine: its caller
 // hears of it at once and a fresh worker takes the stalled one's place.
 //
 // A worker is never terminated while it is inside onnxruntime: that aborts the whole process
 // ("terminate called after throwing an instance of 'Napi::Error'"). A worker taken out of service
 // ends when its current run returns; one that never returns is unref'd at close.
 import { Worker } from 'node:worker_threads';
+import { FairQueue } from './fair-queue.js';
 
 export class EngineError extends Error {}
 
@@ -25,7 +26,6 @@ export interface Ran<Res> {
 
 interface Job<Req, Res> {
   request: Req;
-  priority: number;
   transfer: ArrayBuffer[];
   settled: boolean;
   queuedAt: number;
@@ -68,7 +68,7 @@ export class WorkerPool<Req, Res> {
   private serving: Slot<Req, Res>[] = [];
   /** Every live worker, in service or ending. */
   private readonly live = new Set<Slot<Req, Res>>();
-  private queue: Job<Req, Res>[] = [];
+  private readonly queue = new FairQueue<Job<Req, Res>>();
   private closed = false;
 
   constructor(private readonly options: WorkerPoolOptions) {}
@@ -93,15 +93,17 @@ export class WorkerPool<Req, Res> {
   /** How long the longest-waiting queued job of `priority` or more urgent has waited, in ms (0: none waits). */
   oldestWaitMs(priority: number): number {
     const now = performance.now();
-    return this.queue.reduce((longest, job) => (job.priority <= priority ? Math.max(longest, now - job.queuedAt) : longest), 0);
+    let longest = 0;
+    for (const [job, p] of this.queue.entries()) if (p <= priority) longest = Math.max(longest, now - job.queuedAt);
+    return longest;
   }
 
-  run(request: Req, priority: number, transfer: ArrayBuffer[] = []): Promise<Ran<Res>> {
+  /** `stream`: whose job this is; streams take turns within a priority. */
+  run(request: Req, priority: number, stream: string, transfer: ArrayBuffer[] = []): Promise<Ran<Res>> {
     if (this.closed) return Promise.reject(new EngineError(`${this.options.name} is closed`));
     return new Promise<Ran<Res>>((resolve, reject) => {
-      const job: Job<Req, Res> = { request, priority, transfer, settled: false, queuedAt: performance.now(), resolve, reject };
-      const at = this.queue.findIndex((j) => j.priority > priority);
-      this.queue.splice(at === -1 ? this.queue.length : at, 0, job);
+      const job: Job<Req, Res> = { request, transfer, settled: false, queuedAt: performance.now(), resolve, reject };
+      this.queue.push(job, priority, stream);
       this.dispatch();
     });
   }
@@ -113,8 +115,7 @@ export class WorkerPool<Req, Res> {
    */
   async close(): Promise<void> {
     this.closed = true;
-    for (const job of this.queue) settle(job, { error: new EngineError(`${this.options.name} closed`) });
-    this.queue = [];
+    for (const job of this.queue.clear()) settle(job, { error: new EngineError(`${this.options.name} closed`) });
     for (const slot of [...this.serving]) this.takeOutOfService(slot);
     const slots = [...this.live];
     const grace = new Promise<void>((r) => setTimeout(r, CLOSE_GRACE_MS).unref());
@@ -170,8 +171,7 @@ export class WorkerPool<Req, Res> {
     if (this.closed) return;
     this.spawn().catch((err) => {
       if (this.serving.length > 0) return;
-      for (const job of this.queue) settle(job, { error: new EngineError(String(err)) });
-      this.queue = [];
+      for (const job of this.queue.clear()) settle(job, { error: new EngineError(String(err)) });
     });
   }
 

@@ -93,9 +93,9 @@ export async function outboundRequest(url: URL, init: { method?: string; headers
     const response = await requestOnce(target, init, limits, deadline);
     const location = response.redirect;
     if (!location) return response;
-    if (redirects === MAX_REDIRECTS) throw new OutboundError(`${url.href} redirected more than ${MAX_REDIRECTS} times.`, 'failed');
+    if (redirects === MAX_REDIRECTS) throw new OutboundError(`${redactCredentials(url.href)} redirected more than ${MAX_REDIRECTS} times.`, 'failed');
     target = new URL(location, target);
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new OutboundError(`${url.href} redirected to a ${target.protocol} URL.`, 'failed');
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new OutboundError(`${redactCredentials(url.href)} redirected to a ${target.protocol} URL.`, 'failed');
   }
 }
 
@@ -143,5 +143,12 @@ function requestOnce(url: URL, init: { method?: string; headers?: Record<string,
 }
 
 function tooLarge(url: URL, limits: OutboundLimits): OutboundError {
-  return new OutboundError(`${url.href} is larger than the ${limits.maxBytes} bytes allowed.`, 'too-large');
+  return new OutboundError(`${redactCredentials(url.href)} is larger than the ${limits.maxBytes} bytes allowed.`, 'too-large');
+}
+
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/?#@\s]*@/gi;
+
+/** `text` with the user:password of any URL in it replaced: URLs from clients are logged and stored without them. */
+export function redactCredentials(text: string): string {
+  return text.replace(URL_CREDENTIALS, '$1***@');
 }

@@ -14,7 +14,7 @@ const HTTP_ROWS: HandshakeFailure[] = Object.values(failures).filter((f) => f.ki
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
   405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  426: 'Upgrade Required', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway',
+  426: 'Upgrade Required', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error', 502: 'Bad Gateway',
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
@@ -58,6 +58,11 @@ export function closeFailure(code: number, reason: string): FailureCode | undefi
     const key = `${named[1].toUpperCase()}-${named[2]}` as FailureCode;
     if (key in failures) return key;
   }
+  const row = (Object.keys(failures) as FailureCode[]).find((k) => {
+    const f = failures[k];
+    return f.kind === 'close' && f.closeCode === code && f.reason !== '' && reason.startsWith(f.reason);
+  });
+  if (row) return row;
   if (code === 1008) return 'DATA-0000';
   if (code === 1009) return 'FRAME_TOO_LARGE';
   return undefined;

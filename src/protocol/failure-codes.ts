@@ -57,6 +57,41 @@ export const failures = {
     message: 'The access token is not valid.',
     fix: 'Use the access_token exactly as POST /v1/auth/grant on this server returned it; tokens from another server, or from before a change of EARSHOT_TOKEN_SECRET, do not verify.',
   },
+  TOKEN_REVOKED: {
+    kind: 'http',
+    status: 401,
+    errCode: 'INVALID_AUTH',
+    message: 'The access token was granted by a key that is no longer valid.',
+    fix: 'The key that granted this token was revoked, so its tokens are refused too: grant a new token with a live key (POST /v1/auth/grant, or `earshot token`).',
+  },
+  MALFORMED_REQUEST: {
+    kind: 'http',
+    status: 400,
+    errCode: 'BAD_REQUEST',
+    message: 'Malformed request.',
+    fix: 'Send an HTTP/1.1 request whose target is a path (/v1/listen?…). A WebSocket upgrade needs GET, "Upgrade: websocket", "Connection: Upgrade", a valid Sec-WebSocket-Key and "Sec-WebSocket-Version: 13": use a WebSocket client library rather than hand-written requests.',
+  },
+  HEADERS_TOO_LARGE: {
+    kind: 'http',
+    status: 431,
+    errCode: 'BAD_REQUEST',
+    message: 'The request headers are too large.',
+    fix: 'Send fewer or shorter headers (Node accepts 16 KB in all); pass long values, such as keyterms, in fewer query parameters.',
+  },
+  REQUEST_TIMEOUT: {
+    kind: 'http',
+    status: 408,
+    errCode: 'REQUEST_TIMEOUT',
+    message: 'The request was not received in time.',
+    fix: 'Send the request and its body without pauses: an upload that sends nothing for --upload-idle-timeout seconds is dropped. For a slow link, POST {"url": …} and let the server fetch the audio.',
+  },
+  INTERNAL_ERROR: {
+    kind: 'http',
+    status: 500,
+    errCode: 'INTERNAL_SERVER_ERROR',
+    message: 'The server failed; the log has the error under this request id.',
+    fix: 'This is a bug in Earshot: the server log has the error under the request id. Retry, and report it with the log line.',
+  },
   BAD_REQUEST: {
     kind: 'http',
     status: 400,
@@ -193,6 +228,12 @@ export const failures = {
     // The WebSocket layer closes at once, before the frame is read, and sends no reason.
     reason: '',
     fix: 'Send 20-100 ms of audio per binary frame. A frame over the server\'s limit (--max-frame-kb, default 8192 KB) ends the stream at once: results for the audio sent before it may not arrive.',
+  },
+  CLIENT_NOT_READING: {
+    kind: 'close',
+    closeCode: 1008,
+    reason: 'Earshot: the client is not reading the server\'s messages',
+    fix: 'Read every message the server sends (Results, Metadata, errors) as it arrives; a client that leaves them unread past the server\'s buffer limit (--max-unread-kb) is disconnected.',
   },
 } as const satisfies Record<string, HandshakeFailure | StreamFailure>;
 

@@ -5,6 +5,7 @@
 //       ├──undecodable audio──► (Results so far, Metadata) ─── 1008 DATA-0000 ─────────┤
 //       ├──10 s without frames──► (Results so far, Metadata) ── 1011 NET-0001 ─────────┤
 //       ├──engine failure────────────────────────────────────── 1011 NET-0000 ─────────┤
+//       ├──client leaves messages unread past the limit──────── 1008 (named) ──────────┤
 //       └──client went away──────────────────────────────────── (nothing sent) ────────┘
 //
 // Inbound frames are handled strictly in arrival order on one task chain, so a Finalize or
@@ -18,7 +19,7 @@ import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
 import type { RequestRecord } from '../store/request-record.js';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
-import { parseTextFrame } from './client-messages.js';
+import { parseTextFrame, quoted } from './client-messages.js';
 import { closeReason, failures, mistakes, StreamError, type FailureCode, type StreamFailureCode } from './failure-codes.js';
 import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
 import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage, type ServerMessage } from './server-messages.js';
@@ -32,6 +33,8 @@ export interface SessionTransport {
   /** Stop and restart reading the client's frames (TCP then pushes back on the client). */
   pause?(): void;
   resume?(): void;
+  /** Bytes sent to the client that it has not read yet (0 for a transport that does not buffer). */
+  unreadBytes?(): number;
 }
 
 export interface Clock {
@@ -75,6 +78,11 @@ export interface SessionPolicy {
    * would (every Results, Metadata, 1000), with a reason naming the limit, so nothing accepted is lost.
    */
   maxDurationMs: number;
+  /**
+   * Bytes of messages the client has left unread past which it is disconnected (CLIENT_NOT_READING):
+   * messages are never buffered without bound for a client that does not read them.
+   */
+  maxUnreadBytes: number;
 }
 
 export interface SessionDeps {
@@ -104,6 +112,12 @@ export type StreamSummary = Pick<RequestRecord, 'bytesReceived' | 'audioSeconds'
 
 /** Control messages a client may send by mistake in a binary frame: short, and JSON. */
 const LONGEST_CONTROL_FRAME = 64;
+/**
+ * A frame is decoded and transcribed in slices of at most this many bytes (about a second of 16 kHz
+ * linear16), yielding to the event loop between them: the largest frame a client may send (8 MB by
+ * default, minutes of audio) then never holds up other streams for longer than one slice.
+ */
+const SLICE_BYTES = 32 * 1024;
 
 export class Session {
   private state: SessionState = 'streaming';
@@ -208,8 +222,8 @@ export class Session {
     const parsed = parseTextFrame(text);
     if (!parsed.ok) {
       this.count(this.framesReceived, 'invalid text');
-      this.diagnostics.malformedText(text.slice(0, 200));
-      this.send(schemaErrorMessage(parsed.description, text));
+      this.diagnostics.malformedText(quoted(text));
+      this.send(schemaErrorMessage(parsed.description, quoted(text)));
       return;
     }
     this.count(this.framesReceived, parsed.message.type);
@@ -291,11 +305,21 @@ export class Session {
   }
 
   private async ingest(data: Buffer): Promise<void> {
+    // A raw Opus frame is one packet and must reach the decoder whole; packets are small anyway.
+    const slice = this.deps.options.encoding === 'opus' ? data.length : SLICE_BYTES;
+    let unread = data.length;
     try {
-      const planes = await this.input.push(data);
-      await this.transcribe(planes);
+      for (let at = 0; at < data.length && this.state !== 'closed'; at += slice) {
+        if (at > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const piece = data.subarray(at, at + slice);
+        const planes = await this.input.push(piece);
+        this.queuedBytes -= piece.length;
+        unread -= piece.length;
+        await this.transcribe(planes);
+      }
     } finally {
-      this.queuedBytes -= data.length;
+      // What was not read (the stream ended, or its audio failed) no longer waits either.
+      this.queuedBytes -= unread;
     }
     this.regulateIntake();
   }
@@ -347,7 +371,8 @@ export class Session {
     const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : options.endpointingMs;
     return new ChannelTranscriber({
       engine,
-      vad: vad.createStream(),
+      streamId: this.deps.requestId,
+      vad: vad.createStream(this.deps.requestId),
       vadFrameSamples: vad.frameSamples,
       interimResults: options.interimResults,
       endSilenceSeconds: endpointMs / 1000,
@@ -381,6 +406,9 @@ export class Session {
 
   private armInactivityTimer(): void {
     this.clock.clearTimeout(this.timer);
+    // Frames `ws` read before the pause still arrive: they must not start a timer that blames the
+    // client for a silence the server imposed. Resuming arms it.
+    if (this.intakePaused) return;
     this.timer = this.clock.setTimeout(() => {
       const detail = this.audioSeen ? 'no frame from the client within the timeout' : 'no audio within the timeout after opening';
       this.diagnostics.timedOut(this.audioSeen);
@@ -398,7 +426,8 @@ export class Session {
       err instanceof StreamError ? err : err instanceof AudioFormatError ? new StreamError('DATA-0000', err.message) : new StreamError('NET-0000', String(err));
     const level = error.code === 'NET-0000' ? 'error' : 'warn';
     this.deps.log[level]({ failure: error.code, detail: error.detail }, `stream failed: ${failures[error.code].fix}`);
-    if (error.code !== 'NET-0000') {
+    // After an engine failure nothing more can be said; to a client that does not read, nothing more is sent.
+    if (error.code !== 'NET-0000' && error.code !== 'CLIENT_NOT_READING') {
       this.state = 'finalizing';
       this.clock.clearTimeout(this.timer);
       try {
@@ -429,6 +458,11 @@ export class Session {
 
   private send(message: ServerMessage): void {
     if (this.state === 'closed') return;
+    const unread = this.deps.transport.unreadBytes?.() ?? 0;
+    if (unread > this.deps.policy.maxUnreadBytes) {
+      void this.fail(new StreamError('CLIENT_NOT_READING', `${unread} bytes of messages unread (limit ${this.deps.policy.maxUnreadBytes})`));
+      return;
+    }
     this.count(this.messagesSent, message.type);
     this.deps.transport.send(message);
   }

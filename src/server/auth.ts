@@ -4,7 +4,7 @@
 // A credential is either an API key or an access token (a JWT from POST /v1/auth/grant).
 import type { IncomingMessage } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { HandshakeError } from '../protocol/failure-codes.js';
+import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { keyId, SCOPES, type KeyStore, type Scope } from '../store/api-keys.js';
 import { AccessTokens } from './access-tokens.js';
 
@@ -92,6 +92,17 @@ export class Authenticator {
   }
 
   /**
+   * A token is worth what the key that granted it is worth now: a key given at start or a stored
+   * key not revoked since. A server with no keys at all takes any token it issued.
+   */
+  private async grantedByLiveKey(granter: string | undefined): Promise<boolean> {
+    if (!(await this.enabled())) return true;
+    if (granter === undefined) return false;
+    if (this.options.apiKeys.some((k) => keyId(k) === granter)) return true;
+    return (await this.fromStore(() => this.options.store.findById(granter))) !== undefined;
+  }
+
+  /**
    * Resolves with the key id the request acts for — a key's fingerprint, or for an access token the
    * fingerprint of the key that granted it — or throws a 401 HandshakeError. Keys are checked only
    * when the server has some (no keys: auth is off, loopback only); a token is verified even then,
@@ -107,7 +118,11 @@ export class Authenticator {
     }
     if (credential && AccessTokens.isToken(credential.secret)) {
       if (need !== 'listen') throw new HandshakeError('KEY_REQUIRED');
-      return this.options.tokens.verify(credential.secret);
+      const granter = await this.options.tokens.verify(credential.secret);
+      if (!(await this.grantedByLiveKey(granter))) {
+        throw new HandshakeError('TOKEN_REVOKED', `${failures.TOKEN_REVOKED.message} Key ${granter ?? '(none)'} was revoked, or the token was granted while the server had no keys; grant a new one with a live key.`);
+      }
+      return granter;
     }
     if (!(await this.enabled())) return credential && keyId(credential.secret);
     if (!credential) throw new HandshakeError('INVALID_AUTH', 'Invalid credentials: send "Authorization: Token <key>" or the subprotocols "token", "<key>".');

@@ -34,6 +34,10 @@ export interface ServerConfig {
   drainGraceMs: number;
   /** Largest WebSocket message accepted (1009 beyond). */
   maxFrameBytes: number;
+  /** Bytes of messages a live client may leave unread before it is disconnected (CLIENT_NOT_READING). */
+  maxUnreadBytes: number;
+  /** A pre-recorded upload that sends nothing for this long is answered 408 and dropped. */
+  uploadIdleTimeoutMs: number;
   /** SQLite file of the request log and keys; ':memory:' keeps them in the process only. Unused with databaseUrl. */
   requestLogPath: string;
   /** PostgreSQL URL of the request log and keys, shared by replicas; unset: the SQLite file. */
@@ -84,6 +88,9 @@ export const defaultConfig: ServerConfig = {
   maxQueuedBytes: 4 * 1024 * 1024,
   drainGraceMs: 30_000,
   maxFrameBytes: 8 * 1024 * 1024,
+  // Thousands of Results: only a client that has stopped reading gets there.
+  maxUnreadBytes: 4 * 1024 * 1024,
+  uploadIdleTimeoutMs: 10_000,
   requestLogPath: defaultRequestLogPath,
   requestLogDays: 30,
   tokenSecret: process.env.EARSHOT_TOKEN_SECRET,

@@ -10,10 +10,17 @@
 // browser page at `/`.
 //
 // Each attempt on /v1/listen, refused or upgraded, is written to the request log under its id: at
-// the refusal, or at the upgrade and again when the stream closes.
+// the refusal, or at the upgrade and again when the stream closes. Refusals are stored bounded (a
+// bounded query, a bounded number per address per minute; the rest only counted), since they come
+// from clients nobody has authenticated.
+//
+// Nothing a client sends may throw out of a handler: the request and upgrade listeners are guarded
+// whole, a malformed request (even one Node's parser refuses) is a 4xx from the failure table, and
+// a 500 means a bug of ours, logged under the request id.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -34,17 +41,28 @@ import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
 import { RequestLogWriter } from './request-log-writer.js';
 import { readBody } from './request-body.js';
+import { checkUpgrade, requestUrl } from './request-checks.js';
+import { bounded, MAX_PATH, storedQuery } from './stored-query.js';
 import { webPage } from './web-page.js';
 
 const LISTEN_PATH = /(^|\/)v1\/listen\/?$/;
 const REQUESTS_PATH = /^\/v1\/requests(?:\/([^/]+))?\/?$/;
 const GRANT_PATH = /^\/v1\/auth\/grant\/?$/;
 const MAX_LISTED = 1000;
+/** Refusals one client address gets written to the request log per minute; the rest are counted. */
+const REFUSALS_LOGGED_PER_MINUTE = 30;
+/** Characters of a refusal's text kept in `dg-error`, the request log and the server log. */
+const MAX_ERROR_CHARS = 512;
 const MAX_GRANT_BODY_BYTES = 4096;
 const PROGRESS_INTERVAL_MS = 250;
 
 const grantRequest = z.strictObject({
   ttl_seconds: z.number().int().min(GRANT_TTL_SECONDS.min).max(GRANT_TTL_SECONDS.max).optional(),
+});
+
+const requestsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_LISTED).default(50),
+  before: z.iso.datetime().optional(),
 });
 
 interface AcceptedHandshake {
@@ -76,6 +94,7 @@ export class EarshotServer {
   private readonly prerecorded: PrerecordedRoute;
   private readonly metrics: Metrics;
   private readonly handshakeRate: HandshakeRate;
+  private readonly refusalsLogged = new HandshakeRate(REFUSALS_LOGGED_PER_MINUTE);
   private readonly records: RequestLogWriter;
   private readonly engineWatch: EngineWatch;
   /** Open streams per key id, for --max-streams-per-key. */
@@ -104,7 +123,7 @@ export class EarshotServer {
       auth: this.auth,
       draining: () => this.draining,
       writeRecord: (record) => this.records.write(record),
-      logRefusal: (record, err) => this.logRefusal(record, asHandshakeError(err)),
+      logRefusal: (record, err) => this.logRefusal(record, this.asRefusal(err, record.requestId)),
       metrics: this.metrics,
     });
     // UTF-8 is checked by the session, so audio sent in a text frame is diagnosed instead of ending in 1007.
@@ -112,6 +131,7 @@ export class EarshotServer {
     this.wss.on('headers', (headers, req) => headers.push(`dg-request-id: ${this.requestIds.get(req)}`));
     this.http = createServer((req, res) => this.onRequest(req, res));
     this.http.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.http.on('clientError', (err, socket) => this.onClientError(err, socket));
   }
 
   async listen(): Promise<AddressInfo> {
@@ -151,13 +171,52 @@ export class EarshotServer {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const requestId = randomUUID();
-    this.route(req, res, requestId).catch((err) => {
-      const error = err instanceof HandshakeError ? err : undefined;
-      if (!error) this.deps.log.error({ requestId, err: String(err) }, 'request failed');
-      if (res.headersSent) return res.destroy();
-      if (error) return this.refuse(res, requestId, error);
-      this.reply(res, requestId, 500, { err_code: 'INTERNAL_SERVER_ERROR', err_msg: 'The server failed; the log has the error under this request id.', request_id: requestId });
-    });
+    const answer = (err: unknown) => {
+      try {
+        if (res.headersSent) return res.destroy();
+        // A body not read to its end is not worth reading on: the connection closes after the answer.
+        if (!req.complete) res.shouldKeepAlive = false;
+        this.refuse(res, requestId, this.asRefusal(err, requestId));
+      } catch (bug) {
+        this.deps.log.error({ requestId, err: String(bug) }, 'could not answer a failed request');
+        res.destroy();
+      }
+    };
+    try {
+      this.route(req, res, requestId).catch(answer);
+    } catch (err) {
+      answer(err);
+    }
+  }
+
+  /** A HandshakeError is the refusal; anything else is a bug of ours: logged, and a 500. */
+  private asRefusal(err: unknown, requestId: string): HandshakeError {
+    if (err instanceof HandshakeError) return err;
+    this.deps.log.error({ requestId, err: err instanceof Error ? err.stack : String(err) }, 'request failed: a bug in Earshot');
+    return new HandshakeError('INTERNAL_ERROR');
+  }
+
+  /**
+   * A request Node's HTTP parser refused (bad syntax, headers over 16 KB, headers not in time):
+   * answered with the table's status, `dg-error` and `dg-request-id` like every other refusal.
+   */
+  private onClientError(err: Error & { code?: string }, socket: Duplex): void {
+    const requestId = randomUUID();
+    try {
+      if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
+      const error =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? new HandshakeError('HEADERS_TOO_LARGE')
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? new HandshakeError('REQUEST_TIMEOUT', `${failures.REQUEST_TIMEOUT.message} The request headers did not arrive in time.`)
+            : new HandshakeError('MALFORMED_REQUEST', `Malformed request: the HTTP parser refused it (${err.code ?? err.message}).`);
+      const client = (socket as Socket).remoteAddress ?? 'unknown';
+      this.logRefusal(this.bareRecord(requestId, client, undefined, ''), error);
+      this.refuseSocket(socket, requestId, error);
+    } catch (bug) {
+      this.deps.log.error({ requestId, err: String(bug) }, 'could not answer a malformed request');
+      socket.destroy();
+    }
   }
 
   /** Resolves when answered; a HandshakeError thrown here is the refusal. */
@@ -174,14 +233,18 @@ export class EarshotServer {
     }
     if (GRANT_PATH.test(path)) {
       if (req.method !== 'POST') throw new HandshakeError('METHOD_NOT_ALLOWED', 'Access tokens are granted by POST /v1/auth/grant.');
+      this.checkRate(req);
       return this.grant(req, res, requestId);
     }
     const requests = REQUESTS_PATH.exec(path);
-    if (requests && req.method === 'GET') return this.showRequests(req, res, requestId, requests[1], url.searchParams);
+    if (requests && req.method === 'GET') {
+      this.checkRate(req);
+      return this.showRequests(req, res, requestId, requests[1], url.searchParams);
+    }
     if (LISTEN_PATH.test(path) && req.method === 'POST') return this.transcribe(req, url, res, requestId);
     if (LISTEN_PATH.test(path)) return this.refuseListen(req, url, res, requestId);
     if (req.method === 'GET' || req.method === 'HEAD') {
-      return this.page(req, res, (why) => this.refuse(res, requestId, new HandshakeError('NOT_FOUND', why)));
+      return this.page(req, res, (why = `No such endpoint: ${path}`) => this.refuse(res, requestId, new HandshakeError('NOT_FOUND', why)));
     }
     throw new HandshakeError('NOT_FOUND', `No such endpoint: ${path}`);
   }
@@ -190,7 +253,7 @@ export class EarshotServer {
   private async refuseListen(req: IncomingMessage, url: URL, res: ServerResponse, requestId: string): Promise<void> {
     const record = this.newRecord(req, url, requestId);
     let error = new HandshakeError('METHOD_NOT_ALLOWED');
-    if (req.method === 'GET') error = await this.admit(req, url, () => new HandshakeError('UPGRADE_REQUIRED')).catch(asHandshakeError);
+    if (req.method === 'GET') error = await this.admit(req, url, () => new HandshakeError('UPGRADE_REQUIRED')).catch((err: unknown) => this.asRefusal(err, requestId));
     this.logRefusal(record, error);
     this.refuse(res, requestId, error);
   }
@@ -207,13 +270,11 @@ export class EarshotServer {
     try {
       this.checkRate(req);
     } catch (err) {
-      this.logRefusal(record, asHandshakeError(err));
+      this.logRefusal(record, this.asRefusal(err, requestId));
       throw err;
     }
     // The route logs its own refusals and outcomes.
-    const body = await this.prerecorded.handle(req, url.searchParams, record, onProgress).catch((err: unknown) => {
-      throw asHandshakeError(err);
-    });
+    const body = await this.prerecorded.handle(req, url.searchParams, record, onProgress);
     this.reply(res, requestId, 200, body);
   }
 
@@ -245,39 +306,64 @@ export class EarshotServer {
       if (!record) throw new HandshakeError('REQUEST_NOT_FOUND', `No request ${id} is in the request log.`);
       return this.reply(res, requestId, 200, record);
     }
-    const limit = Math.min(Number(query.get('limit') ?? 50) || 50, MAX_LISTED);
-    this.reply(res, requestId, 200, { requests: await this.deps.store.requests.list({ limit, before: query.get('before') ?? undefined }) });
+    const parsed = requestsQuery.safeParse(Object.fromEntries(query));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid '${issue.path.join('.')}': ${issue.message} (limit: 1-${MAX_LISTED}; before: an ISO 8601 time).`);
+    }
+    this.reply(res, requestId, 200, { requests: await this.deps.store.requests.list(parsed.data) });
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = requestUrl(req);
-    const record = this.newRecord(req, url, randomUUID());
     socket.on('error', () => socket.destroy());
-    this.admit(req, url, (options, caller) => {
-      // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
-      record.keyId = caller;
-      this.requestIds.set(req, record.requestId);
-      // A client gone while its token was checked is destroyed by handleUpgrade.
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record, options }));
-    }).catch((err) => {
-      const error = asHandshakeError(err);
-      this.deps.log.warn({ requestId: record.requestId, status: error.status, error: error.message, path: record.path }, 'handshake refused');
-      this.logRefusal(record, error);
-      this.refuseSocket(socket, record.requestId, error);
-    });
+    const requestId = randomUUID();
+    let record: RequestRecord | undefined;
+    const refuse = (err: unknown) => {
+      try {
+        const error = this.asRefusal(err, requestId);
+        this.logRefusal(record ?? this.bareRecord(requestId, this.clientAddress(req), req.method, req.url ?? ''), error);
+        this.refuseSocket(socket, requestId, error);
+      } catch (bug) {
+        this.deps.log.error({ requestId, err: String(bug) }, 'could not answer a refused upgrade');
+        socket.destroy();
+      }
+    };
+    try {
+      const url = requestUrl(req);
+      record = this.newRecord(req, url, requestId);
+      checkUpgrade(req);
+      const accepted = record;
+      this.admit(req, url, (options, caller) => {
+        // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
+        accepted.keyId = caller;
+        this.requestIds.set(req, requestId);
+        // A client gone while its token was checked is destroyed by handleUpgrade.
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record: accepted, options }));
+      }).catch(refuse);
+    } catch (err) {
+      refuse(err);
+    }
   }
 
   private newRecord(req: IncomingMessage, url: URL, requestId: string): RequestRecord {
     const credential = readCredential(req);
     return {
+      ...this.bareRecord(requestId, this.clientAddress(req), req.method, url.pathname),
+      keyId: credential && keyId(credential.secret),
+      query: storedQuery(url.searchParams),
+    };
+  }
+
+  /** A record of what is known of any request, even one too malformed to parse. */
+  private bareRecord(requestId: string, client: string, method: string | undefined, path: string): RequestRecord {
+    return {
       requestId,
       state: 'open',
       openedAt: new Date().toISOString(),
-      client: this.clientAddress(req),
-      keyId: credential && keyId(credential.secret),
-      method: req.method,
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      client,
+      method: method && bounded(method, 16),
+      path: bounded(path, MAX_PATH),
+      query: {},
       httpStatus: 101,
       bytesReceived: 0,
       audioSeconds: 0,
@@ -289,9 +375,16 @@ export class EarshotServer {
     };
   }
 
+  /**
+   * Every refusal is counted; the first REFUSALS_LOGGED_PER_MINUTE of an address each minute are
+   * also logged and written to the request log, so a flood of refusals cannot fill the disk.
+   */
   private logRefusal(record: RequestRecord, error: HandshakeError): void {
-    this.records.write({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
     this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', error.status, error.code);
+    if (!this.refusalsLogged.admit(record.client)) return this.metrics.refusalNotLogged();
+    const message = bounded(error.message, MAX_ERROR_CHARS);
+    this.deps.log.warn({ requestId: record.requestId, client: record.client, status: error.status, failure: error.code, error: message, path: record.path }, 'request refused');
+    this.records.write({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: message });
   }
 
   /**
@@ -357,10 +450,16 @@ export class EarshotServer {
         maxBacklogSeconds: config.maxBacklogSeconds,
         maxQueuedBytes: config.maxQueuedBytes,
         maxDurationMs: config.maxStreamSeconds * 1000,
+        maxUnreadBytes: config.maxUnreadBytes,
       },
       transport: {
         send: (message) => ws.send(JSON.stringify(message)),
-        close: (code, reason) => ws.close(code, reason),
+        close: (code, reason) => {
+          ws.close(code, reason);
+          // A client that is not reading will not read the close frame either: do not wait 30 s for it.
+          if (ws.bufferedAmount > config.maxUnreadBytes) ws.terminate();
+        },
+        unreadBytes: () => ws.bufferedAmount,
         pause: () => ws.pause(),
         resume: () => ws.resume(),
       },
@@ -388,7 +487,7 @@ export class EarshotServer {
   }
 
   private errorBody(requestId: string, error: HandshakeError): string {
-    return JSON.stringify({ err_code: failures[error.code].errCode, err_msg: error.message, request_id: requestId });
+    return JSON.stringify({ err_code: failures[error.code].errCode, err_msg: bounded(error.message, MAX_ERROR_CHARS), request_id: requestId });
   }
 
   private errorHeaders(requestId: string, error: HandshakeError, body: string): Record<string, string> {
@@ -397,7 +496,7 @@ export class EarshotServer {
       'content-length': String(Buffer.byteLength(body)),
       'dg-request-id': requestId,
       // Header values must be Latin-1 without line breaks.
-      'dg-error': error.message.replace(/[^\x20-\x7e]/g, '?'),
+      'dg-error': bounded(error.message, MAX_ERROR_CHARS).replace(/[^\x20-\x7e]/g, '?'),
     };
   }
 
@@ -417,15 +516,6 @@ export class EarshotServer {
     const body = JSON.stringify(json);
     res.writeHead(status, { 'content-type': 'application/json', 'dg-request-id': requestId }).end(body);
   }
-}
-
-/** The request's path and query; parsed once per request and handed along. */
-function requestUrl(req: IncomingMessage): URL {
-  return new URL(req.url ?? '/', 'http://x');
-}
-
-function asHandshakeError(err: unknown): HandshakeError {
-  return err instanceof HandshakeError ? err : new HandshakeError('INVALID_QUERY_PARAMETER', String(err));
 }
 
 /** Calls `fn` at most every PROGRESS_INTERVAL_MS, with the latest value. */

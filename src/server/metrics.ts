@@ -36,6 +36,11 @@ export class Metrics {
     labelNames: ['mode'] as const,
     registers: [this.registry],
   });
+  private readonly refusalsNotLogged = new Counter({
+    name: 'earshot_refusals_not_logged_total',
+    help: 'Refusals counted but not written to the request log, their address being over its refusals per minute',
+    registers: [this.registry],
+  });
   private readonly finalLatency = new Histogram({
     name: 'earshot_final_latency_seconds',
     help: 'From the end of a final\'s audio being cut (endpoint, Finalize, CloseStream) to its Results going out: decode and queueing',
@@ -81,6 +86,10 @@ export class Metrics {
 
   handshake(mode: Mode, status: number, code: FailureCode | 'none'): void {
     this.handshakes.inc({ mode, status: String(status), code });
+  }
+
+  refusalNotLogged(): void {
+    this.refusalsNotLogged.inc();
   }
 
   streamClosed(closeCode: number, code: FailureCode | 'none'): void {

@@ -1,7 +1,7 @@
 // Pre-recorded POST /v1/listen, in order:
 //
-//   auth → draining? → transcription limit → query options → audio (body, or {"url"} fetched)
-//     → transcribe (timeout) → Deepgram's JSON — or, with callback=, {request_id} at once and the
+//   auth → draining? → upload limit → query options → audio (body, or {"url"} fetched)
+//     → transcription limit → transcribe (timeout) → Deepgram's JSON — or, with callback=, {request_id} at once and the
 //       JSON sent to the callback when done
 //
 // Each step refuses with a row of the failure table (400, 401, 413, 415, 429, 503, 504). The
@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { deliverCallback } from '../prerecorded/callback.js';
-import { checkReachable, OutboundError, outboundRequest } from '../prerecorded/outbound-http.js';
+import { checkReachable, OutboundError, outboundRequest, redactCredentials } from '../prerecorded/outbound-http.js';
 import { parsePrerecordedOptions, type PrerecordedOptions } from '../prerecorded/prerecorded-options.js';
 import { prerecordedResponse } from '../prerecorded/prerecorded-response.js';
 import { transcribeFile, TranscriptionFailed, type FileTranscription } from '../prerecorded/transcribe-file.js';
@@ -36,10 +36,16 @@ export interface PrerecordedDeps {
 }
 
 const MAX_JSON_BODY_BYTES = 64 * 1024;
+/**
+ * Bodies read at once, per transcription place. A place is taken only once the audio is in, so a
+ * slow upload never holds one; this bounds the memory the uploads hold meanwhile.
+ */
+const UPLOADS_PER_TRANSCRIPTION = 4;
 const urlRequest = z.object({ url: z.url({ protocol: /^https?$/ }) });
 
 export class PrerecordedRoute {
   private active = 0;
+  private uploading = 0;
 
   /** Requests transcribing now (callbacks included, until their transcription ends). */
   get running(): number {
@@ -66,12 +72,13 @@ export class PrerecordedRoute {
     return { request_id: record.requestId };
   }
 
-  /** Every refusal, in order; resolves with the audio, holding a transcription place (`active`) for it. */
+  /** Every refusal, in order; resolves with the audio, holding a transcription place (`active`) for it once it is in. */
   private async accept(req: IncomingMessage, query: URLSearchParams, record: RequestRecord): Promise<{ options: PrerecordedOptions; audio: Buffer }> {
     const { config } = this.deps;
     record.keyId = await this.deps.auth.check(req, 'listen');
     if (this.deps.draining()) throw new HandshakeError('SERVER_DRAINING');
-    if (this.active >= config.maxTranscriptions) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${config.maxTranscriptions} pre-recorded transcriptions are running.`);
+    const maxUploads = config.maxTranscriptions * UPLOADS_PER_TRANSCRIPTION;
+    if (this.uploading >= maxUploads) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${maxUploads} pre-recorded uploads are being received (4 per --max-transcriptions).`);
     const options = parsePrerecordedOptions(query);
     // A callback the server may not reach would fail only after the transcription: refuse it now.
     if (options.callback) {
@@ -80,14 +87,16 @@ export class PrerecordedRoute {
         throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'callback': ${err.message}`);
       });
     }
-    // Held from the upload on, so --max-transcriptions bounds the bodies being read too.
-    this.active++;
+    this.uploading++;
+    let audio: Buffer;
     try {
-      return { options, audio: await this.readAudio(req) };
-    } catch (err) {
-      this.active--;
-      throw err;
+      audio = await this.readAudio(req);
+    } finally {
+      this.uploading--;
     }
+    if (this.active >= config.maxTranscriptions) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${config.maxTranscriptions} pre-recorded transcriptions are running.`);
+    this.active++;
+    return { options, audio };
   }
 
   private async readAudio(req: IncomingMessage): Promise<Buffer> {
@@ -95,8 +104,9 @@ export class PrerecordedRoute {
     const type = (req.headers['content-type'] ?? 'application/octet-stream').split(';')[0].trim().toLowerCase();
     const tooLarge = () => new HandshakeError('PAYLOAD_TOO_LARGE', `${failures.PAYLOAD_TOO_LARGE.message} The limit is ${config.maxUploadBytes} bytes.`);
     let audio: Buffer;
-    if (type === 'application/json') audio = await this.fetchUrl(await readBody(req, MAX_JSON_BODY_BYTES, tooLarge));
-    else if (type.startsWith('audio/') || type.startsWith('video/') || type === 'application/octet-stream') audio = await readBody(req, config.maxUploadBytes, tooLarge);
+    const idleMs = config.uploadIdleTimeoutMs;
+    if (type === 'application/json') audio = await this.fetchUrl(await readBody(req, MAX_JSON_BODY_BYTES, tooLarge, idleMs));
+    else if (type.startsWith('audio/') || type.startsWith('video/') || type === 'application/octet-stream') audio = await readBody(req, config.maxUploadBytes, tooLarge, idleMs);
     else throw new HandshakeError('UNSUPPORTED_MEDIA_TYPE', `Unsupported Content-Type '${type}': send audio/*, video/* or application/octet-stream with the audio, or application/json with {"url": …}.`);
     if (audio.length === 0) throw new HandshakeError('AUDIO_UNPROCESSABLE', `${failures.AUDIO_UNPROCESSABLE.message.replace(/\.$/, '')}: the audio is empty.`);
     return audio;
@@ -124,7 +134,7 @@ export class PrerecordedRoute {
   private async transcribe(audio: Buffer, options: PrerecordedOptions, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
     const { config, engine, vad } = this.deps;
     const log = this.deps.log.child({ requestId: record.requestId });
-    log.info({ bytes: audio.length, options }, 'pre-recorded transcription started');
+    log.info({ bytes: audio.length, options: { ...options, callback: options.callback && { ...options.callback, url: redactCredentials(options.callback.url.href) } } }, 'pre-recorded transcription started');
     const running = transcribeFile(audio, { requestId: record.requestId, options: options.listen, engine, vad, log, unendpointedGapMs: config.unendpointedGapMs, onProgress });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

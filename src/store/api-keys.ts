@@ -31,6 +31,8 @@ export interface KeyStore {
   revoke(id: string): Promise<boolean>;
   /** The live (unrevoked) key with this secret. */
   find(secret: string): Promise<StoredKey | undefined>;
+  /** The live key with this id (for the tokens it granted: a revoked key's tokens die with it). */
+  findById(id: string): Promise<StoredKey | undefined>;
   hasLiveKeys(): Promise<boolean>;
 }
 

@@ -33,6 +33,8 @@ export interface WindowResult {
 
 export interface ChannelTranscriberOptions {
   engine: Engine;
+  /** The stream this channel belongs to: the engine takes turns between streams, not channels. */
+  streamId: string;
   vad: VadStream;
   vadFrameSamples: number;
   interimResults: boolean;
@@ -261,7 +263,7 @@ export class ChannelTranscriber {
     const ownAudio = from < segmentStart ? this.buffer.slice(segmentStart, end) : undefined;
     const onClock = (words: EngineWord[], offset: number): TimedWord[] =>
       words.map((w) => ({ text: w.text, confidence: w.confidence, start: offset + w.start, end: offset + w.end }));
-    return this.options.engine.transcribe(audio, priority).then((t) => () => {
+    return this.options.engine.transcribe(audio, priority, this.options.streamId).then((t) => () => {
       if (!ownAudio) return { text: t.text, confidence: t.confidence, words: onClock(t.words, from / this.rate) };
       const contextStart = from / this.rate;
       const words = onClock(t.words, contextStart);

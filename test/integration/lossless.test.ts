@@ -32,7 +32,8 @@ async function offlineSegments(pcm: Buffer): Promise<string[]> {
   const results: WindowResult[] = [];
   const transcriber = new ChannelTranscriber({
     engine: server.engine,
-    vad: vad.createStream(),
+    streamId: 'lossless',
+    vad: vad.createStream('lossless'),
     vadFrameSamples: vad.frameSamples,
     interimResults: false,
     endSilenceSeconds: DEFAULT_ENDPOINTING_MS / 1000,

@@ -7,6 +7,12 @@ import type { MoonshineWorkerData } from './moonshine-worker.js';
 
 const SAMPLE_RATE = 16000;
 const PRIORITY: Record<DecodePriority, number> = { final: 0, interim: 1 };
+/**
+ * Shortest input the encoder's convolutions take (kernels 127/7/3, strides 64/3/2: 895 samples);
+ * shorter audio, which a client may legally produce (a Finalize after every 20 ms frame), is padded
+ * with silence to this, a little over, rather than failing the stream.
+ */
+const MIN_INPUT_SAMPLES = 1024;
 /** Weight of the newest decode in the running cost estimate. */
 const COST_SMOOTHING = 0.2;
 
@@ -50,12 +56,13 @@ export class MoonshineEngine implements Engine {
     // All workers are idle, so these run one per worker. A warm-up that fails (a decode timeout set
     // below any decode) does not stop the server: real decodes then fail the same way, and each
     // stream reports it as NET-0000 with the error in the log.
-    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final').catch(() => undefined)));
+    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final', 'warm-up').catch(() => undefined)));
   }
 
-  async transcribe(audio: Float32Array, priority: DecodePriority): Promise<Transcription> {
+  async transcribe(audio: Float32Array, priority: DecodePriority, stream: string): Promise<Transcription> {
     const seconds = audio.length / SAMPLE_RATE;
-    const { result, runMs } = await this.pool.run(audio, PRIORITY[priority], [audio.buffer as ArrayBuffer]);
+    const input = audio.length >= MIN_INPUT_SAMPLES ? audio : padded(audio, MIN_INPUT_SAMPLES);
+    const { result, runMs } = await this.pool.run(input, PRIORITY[priority], stream, [input.buffer as ArrayBuffer]);
     if (seconds > 0) {
       // Decode time alone: waiting in the queue is accounted for separately by the callers.
       const cost = runMs / 1000 / seconds;
@@ -77,4 +84,10 @@ function warmUpAudio(): Float32Array {
   const audio = new Float32Array(SAMPLE_RATE);
   for (let i = 0; i < audio.length; i++) audio[i] = (Math.random() - 0.5) * 0.002;
   return audio;
+}
+
+function padded(audio: Float32Array, length: number): Float32Array {
+  const out = new Float32Array(length);
+  out.set(audio);
+  return out;
 }

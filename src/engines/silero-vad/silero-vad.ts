@@ -24,7 +24,7 @@ export class SileroVad implements VoiceActivityDetector {
     return this.pool.start();
   }
 
-  createStream(): VadStream {
+  createStream(stream: string): VadStream {
     let state: Float32Array = new Float32Array(STATE_SIZE);
     let context: Float32Array = new Float32Array(CONTEXT);
     let pending = new Float32Array(0);
@@ -36,7 +36,7 @@ export class SileroVad implements VoiceActivityDetector {
         const whole = all.length - (all.length % FRAME);
         pending = all.slice(whole);
         if (whole === 0) return new Float32Array(0);
-        const { result: reply } = await this.pool.run({ samples: all.slice(0, whole), state, context }, 0);
+        const { result: reply } = await this.pool.run({ samples: all.slice(0, whole), state, context }, 0, stream);
         state = reply.state;
         context = reply.context;
         return reply.probabilities;

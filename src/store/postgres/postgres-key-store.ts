@@ -35,6 +35,11 @@ export class PostgresKeyStore implements KeyStore {
     return rows[0] && fromRow(rows[0]);
   }
 
+  async findById(id: string): Promise<StoredKey | undefined> {
+    const { rows } = await this.pool.query<Row>('SELECT * FROM earshot_api_keys WHERE id = $1 AND revoked_at IS NULL', [id]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
   async hasLiveKeys(): Promise<boolean> {
     const { rowCount } = await this.pool.query('SELECT 1 FROM earshot_api_keys WHERE revoked_at IS NULL LIMIT 1');
     return rowCount === 1;

@@ -43,6 +43,11 @@ export class SqliteKeyStore implements KeyStore {
     return row && fromRow(row);
   }
 
+  async findById(id: string): Promise<StoredKey | undefined> {
+    const row = this.db.prepare('SELECT * FROM api_keys WHERE id = ? AND revoked_at IS NULL').get(id) as Row | undefined;
+    return row && fromRow(row);
+  }
+
   async hasLiveKeys(): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1').get() !== undefined;
   }

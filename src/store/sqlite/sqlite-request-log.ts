@@ -2,7 +2,8 @@
 // small indexed row in WAL mode (tens of microseconds), done at handshake and at close only, never
 // per frame. The server that opens the file marks the open records of server processes that no
 // longer run `interrupted` (they crashed or were killed): one file belongs to one machine, so a
-// process id tells.
+// process id tells — except its own: a server in a container is PID 1 after every restart, so an
+// open record under the opener's own id is an earlier run's, since this one has written none yet.
 import type Database from 'better-sqlite3';
 import { DAY_MS, type RequestLog, type RequestQuery } from '../request-log.js';
 import type { RequestRecord } from '../request-record.js';
@@ -51,7 +52,7 @@ export class SqliteRequestLog implements RequestLog {
     return this.deleteOlder.run(new Date(Date.now() - days * DAY_MS).toISOString()).changes;
   }
 
-  /** Open records of server processes that no longer run (crashed or killed). */
+  /** Open records of server processes that no longer run (crashed or killed); called before this process writes any. */
   async markInterrupted(): Promise<void> {
     const open = this.db.prepare("SELECT record FROM requests WHERE state = 'open'").all() as Array<{ record: string }>;
     for (const { record } of open) {
@@ -62,7 +63,7 @@ export class SqliteRequestLog implements RequestLog {
 }
 
 function processRuns(pid: number): boolean {
-  if (pid === process.pid) return true;
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
