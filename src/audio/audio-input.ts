@@ -160,8 +160,16 @@ export class AudioInput {
       case 'ffmpeg':
         stage.decoder.write(chunk);
         return;
-      case 'opus':
-        return this.emit(stage.decoder.decode(chunk));
+      case 'opus': {
+        let planes: Float32Array[];
+        try {
+          planes = stage.decoder.decode(chunk);
+        } catch (err) {
+          // The decoder throws (rather than skipping the packet) for bytes too many to be one packet.
+          throw new AudioFormatError(`a binary frame of ${chunk.length} bytes is not one Opus packet (${(err as Error).message}); encoding=opus takes one packet per frame`);
+        }
+        return this.emit(planes);
+      }
     }
   }
 
