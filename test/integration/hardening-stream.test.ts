@@ -19,11 +19,11 @@ let server: TestServer;
 before(async () => (server = await startServer({ maxUnreadBytes: UNREAD_LIMIT })));
 after(() => server.stop());
 
-test('defect 2: a 4 MB frame (two minutes of speech) never stalls the event loop, and all of it is transcribed', async () => {
+test('defect 2: a 2 MB frame (a minute of audio) never stalls the event loop, and all of it is transcribed', async () => {
+  // Mostly silence, which never gives the pitch check a verdict, so it keeps analysing: it stalled
+  // the loop for 4 s at 2 MB (8 MB, the default limit: a minute) before it was linear and sliced.
   const jfk = wavData(jfkWav());
-  // 2 MB stalled the loop for 4 s before slicing; 8 MB (the default limit) for a minute.
-  const copies = Math.floor((4 * 1024 * 1024) / jfk.length);
-  const frame = Buffer.concat(Array.from({ length: copies }, () => jfk));
+  const frame = Buffer.concat([Buffer.alloc(2 * 1024 * 1024 - jfk.length), jfk]);
   const health = monitorHealth(server.url);
   const c = await connect(listenUrl(server.url, RAW));
   c.ws.send(frame);
@@ -34,8 +34,8 @@ test('defect 2: a 4 MB frame (two minutes of speech) never stalls the event loop
   const metadata = c.messages.find((m) => m.type === 'Metadata');
   assert.ok(Math.abs(metadata.duration - frame.length / 32000) < 0.05, `Metadata counts all ${frame.length / 32000} s`);
   const heard = transcriptOf(c.messages);
-  assert.ok(wer(Array(copies).fill(JFK_TEXT).join(' '), heard) <= 0.25, heard);
-  assert.ok(polls >= 5, `${polls} health polls`);
+  assert.ok(wer(JFK_TEXT, heard) <= 0.2, heard);
+  assert.ok(polls >= 3, `${polls} health polls`);
   assert.ok(worstMs < HEALTHZ_MS, `/healthz took up to ${worstMs.toFixed(0)} ms while the frame was processed`);
 });
 
