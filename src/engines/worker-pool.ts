@@ -1,7 +1,8 @@
 // Model inference runs here, off the event loop: onnxruntime-node's `run` is synchronous under its
 // promise, so a decode on the main thread would stall every socket. One queue serves all streams:
-// lower priority numbers run first, and streams take turns within a priority (fair-queue.ts). A job that outlives its deadline is a stalled engine: its caller
-// hears of it at once and a fresh worker takes the stalled one's place.
+// lower priority numbers run first, and streams take turns within a priority (fair-queue.ts). A job
+// that outlives its deadline is a stalled engine: its caller hears of it at once and a fresh worker
+// takes the stalled one's place.
 //
 // A worker is never terminated while it is inside onnxruntime: that aborts the whole process
 // ("terminate called after throwing an instance of 'Napi::Error'"). A worker taken out of service

@@ -1,6 +1,7 @@
 // Text frames a client may send on /v1/listen. Anything else is answered with Deepgram's
 // `Error`/`SchemaError` message and the stream stays open.
 import { z } from 'zod';
+import { bounded } from './bounded-text.js';
 
 const controlMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('KeepAlive') }),
@@ -22,14 +23,6 @@ export function parseTextFrame(text: string): ParsedTextFrame {
   const parsed = controlMessage.safeParse(json);
   if (parsed.success) return { ok: true, message: parsed.data };
   // The type is the client's: quoted only in part, so an error never repeats a huge frame.
-  const type = typeof json === 'object' && json !== null && 'type' in json ? quoted(JSON.stringify((json as { type: unknown }).type) ?? 'undefined') : 'missing';
+  const type = typeof json === 'object' && json !== null && 'type' in json ? bounded(JSON.stringify((json as { type: unknown }).type) ?? 'undefined') : 'missing';
   return { ok: false, description: `Could not deserialize last text message: unknown or malformed message (type ${type}). Expected one of KeepAlive, Finalize, CloseStream.` };
-}
-
-/** Longest piece of a client's text that an error message quotes. */
-export const MAX_QUOTED_CHARS = 200;
-
-/** `text` as an error may quote it: cut to MAX_QUOTED_CHARS, with the size of what was cut. */
-export function quoted(text: string): string {
-  return text.length <= MAX_QUOTED_CHARS ? text : `${text.slice(0, MAX_QUOTED_CHARS)}… (${text.length} characters in all)`;
 }

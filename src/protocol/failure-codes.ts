@@ -2,6 +2,7 @@
 // logs and the request log name its codes, and the CLI explains them with its `fix` text: nothing
 // else invents errors. `failures` end a handshake or a stream; `mistakes` are what a client did
 // wrong, diagnosed while the stream ran (some also caused a failure).
+import { bounded } from './bounded-text.js';
 
 export interface HandshakeFailure {
   kind: 'http';
@@ -83,7 +84,7 @@ export const failures = {
     status: 408,
     errCode: 'REQUEST_TIMEOUT',
     message: 'The request was not received in time.',
-    fix: 'Send the request and its body without pauses: an upload that sends nothing for --upload-idle-timeout seconds is dropped. For a slow link, POST {"url": …} and let the server fetch the audio.',
+    fix: 'Send the request and its body without pauses: an upload that sends nothing for --upload-idle-timeout (10 s by default) is dropped. For a slow link, POST {"url": …} and let the server fetch the audio.',
   },
   INTERNAL_ERROR: {
     kind: 'http',
@@ -308,13 +309,19 @@ export type FailureCode = keyof typeof failures;
 export type HandshakeFailureCode = { [K in FailureCode]: (typeof failures)[K] extends HandshakeFailure ? K : never }[FailureCode];
 export type StreamFailureCode = { [K in FailureCode]: (typeof failures)[K] extends StreamFailure ? K : never }[FailureCode];
 
-/** A refused handshake: which row of the table, and the specific text for `err_msg` / `dg-error`. */
+/** Characters of a refusal's text kept: it may quote what the client sent (a query value, a path). */
+const MAX_REFUSAL_CHARS = 512;
+
+/**
+ * A refused handshake: which row of the table, and the specific text for `err_msg` / `dg-error`,
+ * the request log and the server log, bounded here so that each of them is.
+ */
 export class HandshakeError extends Error {
   constructor(
     readonly code: HandshakeFailureCode,
     message: string = failures[code].message,
   ) {
-    super(message);
+    super(bounded(message, MAX_REFUSAL_CHARS));
     this.name = 'HandshakeError';
   }
   get status(): number {

@@ -19,7 +19,8 @@ import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
 import type { RequestRecord } from '../store/request-record.js';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
 import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
-import { parseTextFrame, quoted } from './client-messages.js';
+import { bounded } from './bounded-text.js';
+import { parseTextFrame } from './client-messages.js';
 import { closeReason, failures, mistakes, StreamError, type FailureCode, type StreamFailureCode } from './failure-codes.js';
 import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
 import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage, type ServerMessage } from './server-messages.js';
@@ -113,11 +114,11 @@ export type StreamSummary = Pick<RequestRecord, 'bytesReceived' | 'audioSeconds'
 /** Control messages a client may send by mistake in a binary frame: short, and JSON. */
 const LONGEST_CONTROL_FRAME = 64;
 /**
- * A frame is decoded and transcribed in slices of at most this many bytes (about a second of 16 kHz
- * linear16), yielding to the event loop between them: the largest frame a client may send (8 MB by
+ * A frame is decoded and transcribed in slices of at most this many bytes (two seconds of 16 kHz
+ * linear16, the frame size of a pre-recorded file, so files are not cut again), yielding to the event loop between them: the largest frame a client may send (8 MB by
  * default, minutes of audio) then never holds up other streams for longer than one slice.
  */
-const SLICE_BYTES = 32 * 1024;
+const SLICE_BYTES = 64 * 1024;
 
 export class Session {
   private state: SessionState = 'streaming';
@@ -222,8 +223,8 @@ export class Session {
     const parsed = parseTextFrame(text);
     if (!parsed.ok) {
       this.count(this.framesReceived, 'invalid text');
-      this.diagnostics.malformedText(quoted(text));
-      this.send(schemaErrorMessage(parsed.description, quoted(text)));
+      this.diagnostics.malformedText(bounded(text));
+      this.send(schemaErrorMessage(parsed.description, bounded(text)));
       return;
     }
     this.count(this.framesReceived, parsed.message.type);

@@ -42,7 +42,8 @@ import { PrerecordedRoute } from './prerecorded-route.js';
 import { RequestLogWriter } from './request-log-writer.js';
 import { readBody } from './request-body.js';
 import { checkUpgrade, requestUrl } from './request-checks.js';
-import { bounded, MAX_PATH, storedQuery } from './stored-query.js';
+import { bounded } from '../protocol/bounded-text.js';
+import { MAX_PATH, storedQuery } from './stored-query.js';
 import { webPage } from './web-page.js';
 
 const LISTEN_PATH = /(^|\/)v1\/listen\/?$/;
@@ -51,8 +52,6 @@ const GRANT_PATH = /^\/v1\/auth\/grant\/?$/;
 const MAX_LISTED = 1000;
 /** Refusals one client address gets written to the request log per minute; the rest are counted. */
 const REFUSALS_LOGGED_PER_MINUTE = 30;
-/** Characters of a refusal's text kept in `dg-error`, the request log and the server log. */
-const MAX_ERROR_CHARS = 512;
 const MAX_GRANT_BODY_BYTES = 4096;
 const PROGRESS_INTERVAL_MS = 250;
 
@@ -281,7 +280,8 @@ export class EarshotServer {
   /** POST /v1/auth/grant, as Deepgram: an API key in, `{access_token, expires_in}` out. */
   private async grant(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const caller = await this.auth.check(req, 'grant');
-    const body = (await readBody(req, MAX_GRANT_BODY_BYTES, () => new HandshakeError('BAD_REQUEST', `The request body is larger than ${MAX_GRANT_BODY_BYTES} bytes.`))).toString('utf8');
+    const tooLarge = () => new HandshakeError('BAD_REQUEST', `The request body is larger than ${MAX_GRANT_BODY_BYTES} bytes.`);
+    const body = (await readBody(req, MAX_GRANT_BODY_BYTES, tooLarge, this.deps.config.uploadIdleTimeoutMs)).toString('utf8');
     let json: unknown = {};
     try {
       if (body.trim()) json = JSON.parse(body);
@@ -382,9 +382,8 @@ export class EarshotServer {
   private logRefusal(record: RequestRecord, error: HandshakeError): void {
     this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', error.status, error.code);
     if (!this.refusalsLogged.admit(record.client)) return this.metrics.refusalNotLogged();
-    const message = bounded(error.message, MAX_ERROR_CHARS);
-    this.deps.log.warn({ requestId: record.requestId, client: record.client, status: error.status, failure: error.code, error: message, path: record.path }, 'request refused');
-    this.records.write({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: message });
+    this.deps.log.warn({ requestId: record.requestId, client: record.client, status: error.status, failure: error.code, error: error.message, path: record.path }, 'request refused');
+    this.records.write({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
   }
 
   /**
@@ -487,7 +486,7 @@ export class EarshotServer {
   }
 
   private errorBody(requestId: string, error: HandshakeError): string {
-    return JSON.stringify({ err_code: failures[error.code].errCode, err_msg: bounded(error.message, MAX_ERROR_CHARS), request_id: requestId });
+    return JSON.stringify({ err_code: failures[error.code].errCode, err_msg: error.message, request_id: requestId });
   }
 
   private errorHeaders(requestId: string, error: HandshakeError, body: string): Record<string, string> {
@@ -496,7 +495,7 @@ export class EarshotServer {
       'content-length': String(Buffer.byteLength(body)),
       'dg-request-id': requestId,
       // Header values must be Latin-1 without line breaks.
-      'dg-error': bounded(error.message, MAX_ERROR_CHARS).replace(/[^\x20-\x7e]/g, '?'),
+      'dg-error': error.message.replace(/[^\x20-\x7e]/g, '?'),
     };
   }
 

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 
-export async function readBody(req: IncomingMessage, limit: number, tooLarge: () => HandshakeError, idleMs = 10_000): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, limit: number, tooLarge: () => HandshakeError, idleMs: number): Promise<Buffer> {
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];

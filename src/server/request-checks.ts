@@ -3,7 +3,7 @@
 // but without `dg-error` and `dg-request-id`, unlogged and uncounted; checked here first, every such
 // refusal goes through the server's one refusal path. Nothing here throws anything but a HandshakeError.
 import type { IncomingMessage } from 'node:http';
-import { quoted } from '../protocol/client-messages.js';
+import { bounded } from '../protocol/bounded-text.js';
 import { HandshakeError } from '../protocol/failure-codes.js';
 
 /** RFC 6455: the base64 of 16 bytes. */
@@ -42,5 +42,5 @@ export function checkUpgrade(req: IncomingMessage): void {
 
 /** A client's text as an error message may quote it: printable ASCII, bounded. */
 export function printable(text: string): string {
-  return `'${quoted(text.replace(/[^\x20-\x7e]/g, '?'))}'`;
+  return `'${bounded(text.replace(/[^\x20-\x7e]/g, '?'))}'`;
 }

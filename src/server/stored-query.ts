@@ -2,6 +2,7 @@
 // the client is known to be anyone, so what it stores is bounded (an unauthenticated client cannot
 // fill the disk with long queries) and credentials in URLs (callback=https://user:pw@…) are redacted.
 import { redactCredentials } from '../prerecorded/outbound-http.js';
+import { bounded } from '../protocol/bounded-text.js';
 
 /** Parameters kept per record; more are counted, not stored. */
 const MAX_PARAMETERS = 32;
@@ -10,10 +11,6 @@ const MAX_NAME = 64;
 const MAX_VALUE = 256;
 /** Characters kept of a path. */
 export const MAX_PATH = 256;
-
-export function bounded(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…`;
-}
 
 /** The query as the request log keeps it. */
 export function storedQuery(params: URLSearchParams): Record<string, string> {

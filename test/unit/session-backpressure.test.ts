@@ -6,28 +6,8 @@ import { test } from 'node:test';
 import { pino } from 'pino';
 import type { Engine, VoiceActivityDetector } from '../../src/engines/engine.js';
 import { parseListenOptions } from '../../src/protocol/listen-options.js';
-import { Session, type Clock } from '../../src/protocol/session.js';
-
-class FakeClock implements Clock {
-  now = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  setTimeout(fn: () => void, ms: number): unknown {
-    this.timers.set(this.next, { at: this.now + ms, fn });
-    return this.next++;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  advance(ms: number): void {
-    this.now += ms;
-    for (const [id, t] of [...this.timers].sort((a, b) => a[1].at - b[1].at)) {
-      if (t.at > this.now || !this.timers.has(id)) continue;
-      this.timers.delete(id);
-      t.fn();
-    }
-  }
-}
+import { Session } from '../../src/protocol/session.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A VAD whose answers wait until `open()`; it hears no speech, so the engine is never asked. */
 function gatedVad(): VoiceActivityDetector & { open(): void } {

@@ -6,32 +6,8 @@ import { pino } from 'pino';
 import { MoonshineEngine } from '../../src/engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
 import { parseListenOptions } from '../../src/protocol/listen-options.js';
-import { Session, type Clock } from '../../src/protocol/session.js';
-
-class FakeClock implements Clock {
-  now = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private next = 1;
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.timers.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  advance(ms: number): void {
-    const until = this.now + ms;
-    for (;;) {
-      const due = [...this.timers.entries()].filter(([, t]) => t.at <= until).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      this.timers.delete(due[0]);
-      this.now = due[1].at;
-      due[1].fn();
-    }
-    this.now = until;
-  }
-}
+import { Session } from '../../src/protocol/session.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 
 let engine: MoonshineEngine;
 let vad: SileroVad;
