@@ -18,11 +18,21 @@ export interface EngineWord {
   confidence: number;
 }
 
-export interface Transcription {
+/** What was said, in words. */
+export interface Transcript {
   /** Cased, punctuated text. */
   text: string;
   confidence: number;
   words: EngineWord[];
+}
+
+export interface Transcription extends Transcript {
+  /**
+   * The engine's own tokens for this text. Handed back as the draft of a later decode of audio that
+   * starts at the same sample (the same speech, grown), they let the engine check rather than redo
+   * the work; the result is the same whatever the draft.
+   */
+  tokens: number[];
 }
 
 /** Finals are never held up by interims. */
@@ -36,6 +46,8 @@ export interface EngineLoad {
   costPerAudioSecond: number;
   /** How long the longest-waiting final decode has waited for a worker, in seconds (0: none waits): how late finals are. */
   finalWaitSeconds: number;
+  /** The same for any decode, interims included: how late a new interim would come back. */
+  interimWaitSeconds: number;
 }
 
 export interface Engine {
@@ -48,7 +60,7 @@ export interface Engine {
    * `stream` names whose audio this is (a request id): the engine shares itself fairly across
    * streams, so one sending faster than real time cannot delay the others' finals.
    */
-  transcribe(audio: Float32Array, priority: DecodePriority, stream: string): Promise<Transcription>;
+  transcribe(audio: Float32Array, priority: DecodePriority, stream: string, draft?: readonly number[]): Promise<Transcription>;
   stats(): EngineLoad;
   close(): Promise<void>;
 }

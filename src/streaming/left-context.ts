@@ -6,7 +6,7 @@
 // prefix that best matches (by word edit distance) the words already sent for the context audio is
 // the repeat. Times only break ties. Context words the earlier decode missed are kept, so a word lost
 // in a too-short segment is recovered by the next one.
-import type { EngineWord, Transcription } from '../engines/engine.js';
+import type { EngineWord, Transcript } from '../engines/engine.js';
 import { plainWord } from '../protocol/transcript-format.js';
 
 /** "fellow-American," → ["fellow", "american"]: engines join and split compounds differently. */
@@ -57,7 +57,7 @@ export function firstNewWord(decoded: EngineWord[], alreadySaid: string[], bound
  * sentence already ended (`lastSaid`), the first remaining word is capitalized: the context decode
  * may have run the sentences together.
  */
-export function dropWords(transcription: Transcription, count: number, lastSaid?: string): Transcription {
+export function dropWords(transcription: Transcript, count: number, lastSaid?: string): Transcript {
   if (count === 0) return transcription;
   const words = transcription.words.slice(count);
   if (words.length > 0 && lastSaid && /[.?!]$/.test(lastSaid)) words[0] = { ...words[0], text: words[0].text.charAt(0).toUpperCase() + words[0].text.slice(1) };

@@ -39,8 +39,8 @@ const engine: Engine = {
   maxSegmentSeconds: 20,
   load: async () => {},
   close: async () => {},
-  transcribe: async () => ({ text: '', confidence: 0, words: [] }),
-  stats: () => ({ workers: 1, busy: 0, queued: 0, costPerAudioSecond: 0, finalWaitSeconds: 0 }),
+  transcribe: async () => ({ text: '', confidence: 0, words: [], tokens: [] }),
+  stats: () => ({ workers: 1, busy: 0, queued: 0, costPerAudioSecond: 0, finalWaitSeconds: 0, interimWaitSeconds: 0 }),
 };
 
 const settle = () => new Promise((r) => setTimeout(r, 50));
@@ -57,7 +57,7 @@ test('frames delivered after a pause do not start an idle timer; resuming does',
     engine,
     vad,
     log: pino({ level: 'silent' }),
-    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio: false, unendpointedGapMs: 800, clientFraming: true, maxBacklogSeconds: 60, maxQueuedBytes: 16_000, maxDurationMs: 0, maxUnreadBytes: Infinity },
+    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio: false, unendpointedGapMs: 800, live: true, maxBacklogSeconds: 60, maxQueuedBytes: 16_000, maxDurationMs: 0, maxUnreadBytes: Infinity },
     transport: { send: () => {}, close: (code, reason) => closes.push({ code, reason }), pause: () => paused.push(true), resume: () => paused.push(false) },
     clock,
   });

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { DecodePriority, Engine, EngineInfo, EngineLoad, Transcription } from '../engine.js';
 import { modelFile, weightsUuid } from '../model-files.js';
 import { siblingScript, WorkerPool } from '../worker-pool.js';
-import type { MoonshineWorkerData } from './moonshine-worker.js';
+import type { MoonshineJob, MoonshineWorkerData } from './moonshine-worker.js';
 
 const SAMPLE_RATE = 16000;
 const PRIORITY: Record<DecodePriority, number> = { final: 0, interim: 1 };
@@ -27,7 +27,7 @@ export class MoonshineEngine implements Engine {
   // Past ~30 s the model repeats itself (engine-notes.md); 20 s keeps a safe margin.
   readonly maxSegmentSeconds = 20;
   readonly info: EngineInfo;
-  private readonly pool: WorkerPool<Float32Array, Transcription>;
+  private readonly pool: WorkerPool<MoonshineJob, Transcription>;
   private cost = 0;
 
   constructor(options: MoonshineOptions = {}) {
@@ -59,10 +59,10 @@ export class MoonshineEngine implements Engine {
     await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final', 'warm-up').catch(() => undefined)));
   }
 
-  async transcribe(audio: Float32Array, priority: DecodePriority, stream: string): Promise<Transcription> {
+  async transcribe(audio: Float32Array, priority: DecodePriority, stream: string, draft: readonly number[] = []): Promise<Transcription> {
     const seconds = audio.length / SAMPLE_RATE;
     const input = audio.length >= MIN_INPUT_SAMPLES ? audio : padded(audio, MIN_INPUT_SAMPLES);
-    const { result, runMs } = await this.pool.run(input, PRIORITY[priority], stream, [input.buffer as ArrayBuffer]);
+    const { result, runMs } = await this.pool.run({ audio: input, draft }, PRIORITY[priority], stream, [input.buffer as ArrayBuffer]);
     if (seconds > 0) {
       // Decode time alone: waiting in the queue is accounted for separately by the callers.
       const cost = runMs / 1000 / seconds;
@@ -72,7 +72,14 @@ export class MoonshineEngine implements Engine {
   }
 
   stats(): EngineLoad {
-    return { workers: this.pool.size, busy: this.pool.busy, queued: this.pool.queued, costPerAudioSecond: this.cost, finalWaitSeconds: this.pool.oldestWaitMs(PRIORITY.final) / 1000 };
+    return {
+      workers: this.pool.size,
+      busy: this.pool.busy,
+      queued: this.pool.queued,
+      costPerAudioSecond: this.cost,
+      finalWaitSeconds: this.pool.oldestWaitMs(PRIORITY.final) / 1000,
+      interimWaitSeconds: this.pool.oldestWaitMs(PRIORITY.interim) / 1000,
+    };
   }
 
   close(): Promise<void> {
