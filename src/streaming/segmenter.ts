@@ -2,7 +2,11 @@
 // (idle ⇄ speech), so the same cuts come out whether audio arrives in 20 ms frames or all at once.
 //
 //   idle ──(p ≥ onset)──► speech ──(trailing silence ≥ endSilence)──► idle   reason "endpoint"
+//                           ├──(speech resumes after a pause, segment ≥ window)──► speech (new segment)  reason "pause"
 //                           └──(segment reaches maxSegment)──► speech (new segment)  reason "max-length"
+//
+// A "pause" cut bounds how much audio is still open when an endpoint comes in long speech: the
+// window up to the middle of the pause is final at once, and only the speech since is left to decode.
 
 export interface SegmenterConfig {
   frameSamples: number;
@@ -21,6 +25,10 @@ export interface SegmenterConfig {
   maxSegmentSamples: number;
   /** Where to look, back from the cap, for the quietest frame to cut at. */
   cutSearchSamples: number;
+  /** A segment at least this long is cut at its next pause… */
+  windowSamples: number;
+  /** …a silence at least this long, followed by speech. */
+  pauseSamples: number;
 }
 
 export interface Segment {
@@ -32,7 +40,7 @@ export interface Segment {
   audioEnd: number;
   /** Where the final Results window ends (the next window starts here). */
   windowEnd: number;
-  reason: 'endpoint' | 'max-length' | 'flush';
+  reason: 'endpoint' | 'pause' | 'max-length' | 'flush';
 }
 
 export type SegmenterEvent = { type: 'speech-start'; at: number; onset: number } | { type: 'segment'; segment: Segment };
@@ -64,6 +72,16 @@ export class Segmenter {
     return this.floor;
   }
 
+  /**
+   * During a silence inside speech: the audio the endpoint will cut if the silence holds long
+   * enough (exactly, when endSilence exceeds the post-roll). Decoding it early has the final ready
+   * when the endpoint comes; speech resuming makes it void.
+   */
+  get pendingEndpoint(): { audioStart: number; audioEnd: number } | undefined {
+    if (!this.inSpeech || this.silenceStart === undefined) return undefined;
+    return { audioStart: this.segmentStart, audioEnd: this.silenceStart + this.config.postrollSamples };
+  }
+
   /** Feeds frame `index` (covering samples [index·F, (index+1)·F)) with its speech probability. */
   push(index: number, probability: number): SegmenterEvent[] {
     const { frameSamples: F, onsetThreshold, offsetThreshold, endSilenceSamples, prerollSamples, maxSegmentSamples } = this.config;
@@ -81,21 +99,38 @@ export class Segmenter {
     }
     this.probabilities.push(probability);
     if (probability < offsetThreshold) this.silenceStart ??= Math.max(this.segmentStart, frameStart - this.config.offsetLagSamples);
-    else this.silenceStart = undefined;
+    else {
+      if (this.silenceStart !== undefined) {
+        const cut = this.cutAtPause(this.silenceStart, frameStart);
+        if (cut) events.push({ type: 'segment', segment: cut });
+      }
+      this.silenceStart = undefined;
+    }
 
     if (this.silenceStart !== undefined && frameEnd - this.silenceStart >= endSilenceSamples) {
       events.push({ type: 'segment', segment: this.close(this.silenceStart, frameEnd, 'endpoint') });
     } else if (frameEnd - this.segmentStart >= maxSegmentSamples) {
-      const quietest = this.quietestFrame();
-      const cut = (this.firstFrame + quietest) * F;
-      const segment: Segment = { windowStart: this.floor, audioStart: this.segmentStart, audioEnd: cut, windowEnd: cut, reason: 'max-length' };
-      this.floor = cut;
-      this.probabilities = this.probabilities.slice(quietest);
-      this.firstFrame += quietest;
-      this.segmentStart = cut;
-      events.push({ type: 'segment', segment });
+      events.push({ type: 'segment', segment: this.cut(this.firstFrame + this.quietestFrame(), 'max-length') });
     }
     return events;
+  }
+
+  /** Speech resumed at `resumed` after silence from `silenceStart`: a long enough segment is cut in the pause's middle. */
+  private cutAtPause(silenceStart: number, resumed: number): Segment | undefined {
+    const { frameSamples: F, windowSamples, pauseSamples } = this.config;
+    if (resumed - silenceStart < pauseSamples || silenceStart - this.segmentStart < windowSamples) return undefined;
+    return this.cut(Math.round((silenceStart + resumed) / 2 / F), 'pause');
+  }
+
+  /** Ends the segment at the start of frame `frame` and opens the next one there, still in speech. */
+  private cut(frame: number, reason: 'pause' | 'max-length'): Segment {
+    const at = frame * this.config.frameSamples;
+    const segment: Segment = { windowStart: this.floor, audioStart: this.segmentStart, audioEnd: at, windowEnd: at, reason };
+    this.floor = at;
+    this.probabilities = this.probabilities.slice(frame - this.firstFrame);
+    this.firstFrame = frame;
+    this.segmentStart = at;
+    return segment;
   }
 
   /** Ends any open segment at `at` (Finalize, CloseStream, end of input). */

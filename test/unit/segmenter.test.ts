@@ -13,6 +13,8 @@ const config = {
   postrollSamples: 2 * F,
   maxSegmentSamples: 100 * F,
   cutSearchSamples: 40 * F,
+  windowSamples: 1000 * F,
+  pauseSamples: 3 * F,
 };
 
 function run(probabilities: number[], segmenter = new Segmenter(config)): { events: SegmenterEvent[]; segmenter: Segmenter } {
@@ -62,4 +64,47 @@ test('pre-roll never reaches back into the previous final window', () => {
   assert.equal(first.windowEnd, 19 * F);
   assert.equal(second.audioStart, 19 * F, 'onset at frame 21 minus 3 frames of pre-roll is clamped to the window start');
   assert.equal(second.windowStart, 19 * F);
+});
+
+test('long speech is cut in the middle of its first pause past the window; short pauses and short segments are not', () => {
+  const segmenter = new Segmenter({ ...config, windowSamples: 30 * F, pauseSamples: 4 * F });
+  // Speech from frame 0; a 2-frame dip at 20 (too short, lag included), a 4-frame pause at 25 (segment too young),
+  // a 2-frame dip at 35 (too short), a 5-frame pause at 40 (silence from 39: one frame of lag).
+  const probs = Array.from({ length: 70 }, (_, i) => ((i >= 20 && i < 22) || (i >= 25 && i < 29) || (i >= 35 && i < 37) || (i >= 40 && i < 45) ? 0.1 : 0.9));
+  const { events } = run(probs, segmenter);
+  // Silence 39..45 (speech resumes at 45): the cut is at frame 42, the pause's middle.
+  assert.deepEqual(segments(events), [{ windowStart: 0, audioStart: 0, audioEnd: 42 * F, windowEnd: 42 * F, reason: 'pause' }]);
+  assert.equal(segmenter.speaking, true, 'still in speech: no SpeechStarted again');
+  assert.equal(segmenter.openSegmentStart, 42 * F);
+  // The rest ends at its endpoint as usual: windows tile.
+  const rest = Array.from({ length: 12 }, (_, i) => segmenter.push(70 + i, 0.05)).flat();
+  assert.deepEqual(segments(rest), [{ windowStart: 42 * F, audioStart: 42 * F, audioEnd: 71 * F, windowEnd: 79 * F, reason: 'endpoint' }]);
+});
+
+test('a pause that becomes an endpoint ends the utterance as an endpoint, not as a window', () => {
+  const segmenter = new Segmenter({ ...config, windowSamples: 10 * F });
+  const { events } = run([...Array(40).fill(0.9), ...Array(12).fill(0.05)], segmenter);
+  assert.deepEqual(segments(events).map((s) => s.reason), ['endpoint']);
+});
+
+test('during a silence, pendingEndpoint is exactly the audio the endpoint then cuts; speech resuming voids it', () => {
+  const segmenter = new Segmenter(config);
+  run([...Array(5).fill(0.1), ...Array(20).fill(0.9)], segmenter);
+  assert.equal(segmenter.pendingEndpoint, undefined, 'no silence yet');
+  // Silence starts at frame 25, counted from 24 (lag); two frames in: the segment would end at 24 + post-roll.
+  const probs = [0.1, 0.1];
+  probs.forEach((p, i) => segmenter.push(25 + i, p));
+  assert.deepEqual(segmenter.pendingEndpoint, { audioStart: 2 * F, audioEnd: 26 * F });
+  segmenter.push(27, 0.9);
+  assert.equal(segmenter.pendingEndpoint, undefined, 'speech resumed');
+  let cut: Segment | undefined;
+  for (let i = 28; !cut && i < 60; i++) {
+    const pending: { audioStart: number; audioEnd: number } | undefined = i === 28 ? undefined : segmenter.pendingEndpoint;
+    const event = segmenter.push(i, 0.1).find((e) => e.type === 'segment');
+    if (event?.type === 'segment') {
+      cut = event.segment;
+      assert.deepEqual(pending, { audioStart: cut.audioStart, audioEnd: cut.audioEnd });
+    }
+  }
+  assert.ok(cut, 'the endpoint came');
 });
