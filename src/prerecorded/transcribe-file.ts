@@ -60,7 +60,7 @@ export function transcribeFile(audio: Buffer, deps: TranscribeFileDeps): Running
       log: deps.log,
       // All frames arrive at once and CloseStream follows, so the inactivity timer never runs out.
       // The whole file is in memory already (bounded by --max-upload-mb): nothing to push back on.
-      policy: { inactivityTimeoutMs: 60_000, keepAliveBeforeAudio: false, unendpointedGapMs: deps.unendpointedGapMs, clientFraming: false, maxBacklogSeconds: Infinity, maxQueuedBytes: Infinity, maxDurationMs: 0, maxUnreadBytes: Infinity },
+      policy: { inactivityTimeoutMs: 60_000, keepAliveBeforeAudio: false, unendpointedGapMs: deps.unendpointedGapMs, live: false, maxBacklogSeconds: Infinity, maxQueuedBytes: Infinity, maxDurationMs: 0, maxUnreadBytes: Infinity },
       transport: {
         send(message) {
           if (message.type === 'Results' && message.is_final) {

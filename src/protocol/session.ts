@@ -62,10 +62,11 @@ export interface SessionPolicy {
   /** Segment gap used when the client disables endpointing. */
   unendpointedGapMs: number;
   /**
-   * Whether the client cut the audio into frames (live) or the server did (an uploaded file): only
-   * a client's frame sizes and pacing say anything about the client.
+   * A live client's stream, or an uploaded file the server cuts into frames and reads at once. Only
+   * a live client's frame sizes and pacing say anything about the client, and only live audio gains
+   * from decoding a final before its endpoint confirms it.
    */
-  clientFraming: boolean;
+  live: boolean;
   /**
    * Audio received but not yet finalized, in seconds, past which the client's frames are not read
    * until the engine catches up: a client sending faster than the engine decodes is slowed down
@@ -199,7 +200,7 @@ export class Session {
     const control = data.length <= LONGEST_CONTROL_FRAME && data[0] === 0x7b ? parseTextFrame(data.toString('latin1')) : undefined;
     if (control?.ok) this.diagnostics.jsonAsBinary(control.message.type);
     this.count(this.framesReceived, 'audio');
-    if (this.deps.policy.clientFraming) this.diagnostics.audioFrame();
+    if (this.deps.policy.live) this.diagnostics.audioFrame();
     this.audioSeen = true;
     this.armInactivityTimer();
     this.bytesIn += data.length;
@@ -392,6 +393,7 @@ export class Session {
       onUtteranceEnd: (lastWordEnd) => this.send(utteranceEndMessage(index, lastWordEnd)),
       onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
       onFinalLatency: this.deps.onFinalLatency,
+      live: policy.live,
     });
   }
 

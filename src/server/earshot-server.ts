@@ -445,7 +445,7 @@ export class EarshotServer {
         inactivityTimeoutMs: config.inactivityTimeoutMs,
         keepAliveBeforeAudio: config.keepAliveBeforeAudio,
         unendpointedGapMs: config.unendpointedGapMs,
-        clientFraming: true,
+        live: true,
         maxBacklogSeconds: config.maxBacklogSeconds,
         maxQueuedBytes: config.maxQueuedBytes,
         maxDurationMs: config.maxStreamSeconds * 1000,

@@ -6,6 +6,14 @@
 // already sent are dropped, so nothing is said twice. Interim results re-decode the open segment on
 // a cadence that stretches when the engine is busy; they are dropped, never queued behind, when a
 // final overtakes them.
+//
+// What keeps a final fast whatever the utterance's length:
+// - long speech is cut into windows at its pauses (Segmenter, reason "pause"), so little audio is
+//   open when the endpoint comes;
+// - each decode hands the engine the tokens of the last decode from the same sample as a draft
+//   (the previous interim), which it verifies in one pass instead of generating token by token;
+// - when silence starts, the final the endpoint would cut is decoded at once ("eager"): if the
+//   endpoint confirms it, that answer goes out; if speech resumes first, it is dropped unseen.
 import type { DecodePriority, Engine, EngineWord, VadStream } from '../engines/engine.js';
 import { estimateWordTimes } from '../engines/word-timing.js';
 import { dropWords, firstNewWord } from './left-context.js';
@@ -51,6 +59,12 @@ export interface ChannelTranscriberOptions {
   onError: (error: Error) => void;
   /** Told, for each final, the wall seconds from its segment being cut to its Results going out. */
   onFinalLatency?: (seconds: number) => void;
+  /**
+   * Audio that arrives as it is spoken. Live, long speech is cut into windows at its pauses and a
+   * final is decoded as soon as silence starts, so finals come fast; a file read at once gains
+   * nothing from either, and whole utterances read better (fewer seams).
+   */
+  live: boolean;
 }
 
 const ONSET_THRESHOLD = 0.5;
@@ -70,8 +84,12 @@ const CUT_SEARCH_SECONDS = 4;
  * cut at a one-frame dip lost half its words). Three 32 ms frames tell a pause from a dip.
  */
 const MIN_PAUSE_SECONDS = 0.1;
-/** No interim sooner than this much new audio after the last one. */
-const MIN_INTERIM_SECONDS = 0.5;
+/** No interim sooner than this much new audio after the last one (more than one a second of speech). */
+const MIN_INTERIM_SECONDS = 0.7;
+/** While decodes already wait this long for a worker, a new interim would come back late: none is asked for. */
+const MAX_INTERIM_WAIT_SECONDS = 0.5;
+/** An interim this far behind the audio when it comes back is dropped: a fresher one follows. */
+const MAX_INTERIM_LAG_SECONDS = 1;
 /** Interims wait at least this many times the decode they would cost, so they never swamp the engine. */
 const INTERIM_COST_FACTOR = 2;
 /** A segment starting within this much audio of the previous one's end is decoded with it as left context… */
@@ -80,10 +98,32 @@ const CONTEXT_GAP_SECONDS = 1;
 const SHORT_SEGMENT_SECONDS = 2;
 /** At most this much earlier audio is decoded again as left context. */
 const MAX_CONTEXT_SECONDS = 4;
+/** Speech this long is cut at its next pause, so a final never waits on much more than this. */
+const WINDOW_SECONDS = 4;
+
+/** The segmentation a channel makes of its VAD's judgement (the bench replays it to tell the VAD's share of latency). */
+export function channelSegmenter(c: { rate: number; frameSamples: number; endSilenceSeconds: number; maxSegmentSeconds: number; live: boolean }): Segmenter {
+  const samples = (seconds: number) => Math.round(seconds * c.rate);
+  return new Segmenter({
+    frameSamples: c.frameSamples,
+    onsetThreshold: ONSET_THRESHOLD,
+    offsetThreshold: OFFSET_THRESHOLD,
+    offsetLagSamples: OFFSET_LAG_FRAMES * c.frameSamples,
+    endSilenceSamples: samples(Math.max(c.endSilenceSeconds, MIN_PAUSE_SECONDS)),
+    prerollSamples: samples(PREROLL_SECONDS),
+    postrollSamples: samples(POSTROLL_SECONDS),
+    maxSegmentSamples: samples(c.maxSegmentSeconds),
+    cutSearchSamples: samples(CUT_SEARCH_SECONDS),
+    windowSamples: c.live ? samples(WINDOW_SECONDS) : Infinity,
+    pauseSamples: samples(MIN_PAUSE_SECONDS),
+  });
+}
 
 /** What a decode contributes to a Results window. */
 type Heard = Pick<WindowResult, 'text' | 'confidence' | 'words'>;
 const NOTHING_HEARD: Heard = { text: '', confidence: 0, words: [] };
+/** A decode under way; what it resolves to gives the words, called once every earlier final is out. */
+type Decoding = Promise<() => Heard>;
 
 export class ChannelTranscriber {
   private readonly buffer = new SampleBuffer();
@@ -105,20 +145,14 @@ export class ChannelTranscriber {
   private recent: Array<{ start: number; end: number }> = [];
   /** Words of the finals sent for the audio a later segment may take as context. */
   private said: TimedWord[] = [];
+  /** The tokens of the latest decode and the sample it started at: the draft of the next decode from there. */
+  private draft: { from: number; tokens: number[] } = { from: -1, tokens: [] };
+  /** The final decoded early, while silence may yet become an endpoint. */
+  private eager?: { audioStart: number; audioEnd: number; decoding: Decoding };
 
   constructor(private readonly options: ChannelTranscriberOptions) {
     this.rate = options.engine.sampleRate;
-    this.segmenter = new Segmenter({
-      frameSamples: options.vadFrameSamples,
-      onsetThreshold: ONSET_THRESHOLD,
-      offsetThreshold: OFFSET_THRESHOLD,
-      offsetLagSamples: OFFSET_LAG_FRAMES * options.vadFrameSamples,
-      endSilenceSamples: this.samples(Math.max(options.endSilenceSeconds, MIN_PAUSE_SECONDS)),
-      prerollSamples: this.samples(PREROLL_SECONDS),
-      postrollSamples: this.samples(POSTROLL_SECONDS),
-      maxSegmentSamples: this.samples(options.engine.maxSegmentSeconds),
-      cutSearchSamples: this.samples(CUT_SEARCH_SECONDS),
-    });
+    this.segmenter = channelSegmenter({ rate: this.rate, frameSamples: options.vadFrameSamples, endSilenceSeconds: options.endSilenceSeconds, maxSegmentSeconds: options.engine.maxSegmentSeconds, live: options.live });
   }
 
   /** Takes engine-rate samples; resolves once the VAD has judged them and any finals are queued. */
@@ -134,6 +168,7 @@ export class ChannelTranscriber {
         } else this.issueFinal(event.segment, false);
       }
     }
+    this.maybeEagerFinal();
     this.maybeInterim();
     this.maybeUtteranceEnd();
     const nextStart = this.segmenter.speaking ? this.segmenter.openSegmentStart : this.vadEnd - this.samples(PREROLL_SECONDS);
@@ -186,10 +221,20 @@ export class ChannelTranscriber {
     this.closed = true;
   }
 
+  /** Starts decoding the final a silence under way would end, once its audio is all in. */
+  private maybeEagerFinal(): void {
+    const pending = this.options.live ? this.segmenter.pendingEndpoint : undefined;
+    if (this.eager && (this.eager.audioStart !== pending?.audioStart || this.eager.audioEnd !== pending.audioEnd)) this.eager = undefined;
+    if (this.eager || !pending || pending.audioEnd > this.vadEnd) return;
+    this.eager = { ...pending, decoding: this.decode(pending.audioStart, pending.audioEnd, 'final') };
+  }
+
   private issueFinal(segment: Segment, fromFinalize: boolean): void {
     this.finalsIssued++;
     const issuedAt = performance.now();
-    const decoding = this.decode(segment.audioStart, segment.audioEnd, 'final');
+    const eager = this.eager?.audioStart === segment.audioStart && this.eager.audioEnd === segment.audioEnd ? this.eager.decoding : undefined;
+    this.eager = undefined;
+    const decoding = eager ?? this.decode(segment.audioStart, segment.audioEnd, 'final');
     if (segment.audioEnd > segment.audioStart) this.rememberSpeech(segment);
     // Decodes run in parallel across workers; their Results go out strictly in stream order.
     this.output = this.output.then(async () => {
@@ -214,12 +259,14 @@ export class ChannelTranscriber {
   }
 
   private maybeInterim(): void {
-    if (!this.options.interimResults || !this.segmenter.speaking || this.interimInFlight) return;
+    // An eager final covers the same speech, and better: the silence after it adds nothing to say.
+    if (!this.options.interimResults || !this.segmenter.speaking || this.interimInFlight || this.eager) return;
     // A final still on its way out would drop this interim, and its words are not yet known as context.
     if (this.finalsEmitted !== this.finalsIssued) return;
     const segmentStart = this.segmenter.openSegmentStart;
     const end = this.vadEnd;
     const load = this.options.engine.stats();
+    if (load.interimWaitSeconds > MAX_INTERIM_WAIT_SECONDS) return;
     const expectedDecode = load.costPerAudioSecond * ((end - this.leftContextStart(segmentStart, end)) / this.rate) * Math.max(1, (load.busy + load.queued) / load.workers);
     const interval = Math.max(MIN_INTERIM_SECONDS, INTERIM_COST_FACTOR * expectedDecode);
     if ((end - this.lastInterimEnd) / this.rate < interval) return;
@@ -233,6 +280,7 @@ export class ChannelTranscriber {
         this.interimInFlight = false;
         // A final issued since (or still on its way out) supersedes this interim.
         if (this.finalsIssued !== issuedAfter || this.finalsEmitted !== this.finalsIssued) return;
+        if ((this.buffer.end - end) / this.rate > MAX_INTERIM_LAG_SECONDS) return;
         this.emit({
           start: windowStart / this.rate,
           end: end / this.rate,
@@ -254,16 +302,21 @@ export class ChannelTranscriber {
    * to gives the new words on the stream clock when called: call it once every earlier final is out,
    * since the words those finals said are what the context repeats.
    */
-  private decode(segmentStart: number, end: number, priority: DecodePriority): Promise<() => Heard> {
+  private decode(segmentStart: number, end: number, priority: DecodePriority): Decoding {
     // A segment with no audio of its own (a flush in silence) has nothing new to say, context or not.
     if (end <= segmentStart) return Promise.resolve(() => NOTHING_HEARD);
     const from = this.leftContextStart(segmentStart, end);
+    const draft = this.draft.from === from ? this.draft.tokens : [];
     const audio = this.buffer.slice(from, end);
     // The engine takes ownership of `audio`; the segment's own audio re-times the words it keeps.
     const ownAudio = from < segmentStart ? this.buffer.slice(segmentStart, end) : undefined;
     const onClock = (words: EngineWord[], offset: number): TimedWord[] =>
       words.map((w) => ({ text: w.text, confidence: w.confidence, start: offset + w.start, end: offset + w.end }));
-    return this.options.engine.transcribe(audio, priority, this.options.streamId).then((t) => () => {
+    const transcribed = this.options.engine.transcribe(audio, priority, this.options.streamId, draft).then((t) => {
+      this.draft = { from, tokens: t.tokens };
+      return t;
+    });
+    return transcribed.then((t) => () => {
       if (!ownAudio) return { text: t.text, confidence: t.confidence, words: onClock(t.words, from / this.rate) };
       const contextStart = from / this.rate;
       const words = onClock(t.words, contextStart);

@@ -26,7 +26,7 @@ after(async () => {
   await server.stop();
 });
 
-/** Offline reference: the whole file through the same VAD segmentation and engine at once. */
+/** Offline reference: the whole file through the same VAD segmentation (a live stream's windows) and engine at once. */
 async function offlineSegments(pcm: Buffer): Promise<string[]> {
   const samples = Float32Array.from(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2), (x) => x / 32768);
   const results: WindowResult[] = [];
@@ -42,6 +42,7 @@ async function offlineSegments(pcm: Buffer): Promise<string[]> {
     onSpeechStarted: () => {},
     onUtteranceEnd: () => {},
     onError: (e) => assert.fail(e),
+    live: true,
   });
   await transcriber.push(samples);
   await transcriber.flush(false);

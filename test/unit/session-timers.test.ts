@@ -30,7 +30,7 @@ function session(keepAliveBeforeAudio = false, maxDurationMs = 0) {
     engine,
     vad,
     log: pino({ level: 'silent' }),
-    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, clientFraming: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024, maxDurationMs, maxUnreadBytes: Infinity },
+    policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, live: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024, maxDurationMs, maxUnreadBytes: Infinity },
     transport: { send: (m) => sent.push(m), close: (code, reason) => (closed = { code, reason }) },
     clock,
   });
