@@ -1,46 +1,35 @@
-// `npm run bench [-- --streams 1,2,4,8 --quick --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
-// N concurrent clients stream real speech to a real
-// `earshot serve` at real-time pace, as a voice agent would (interim_results, vad_events,
-// endpointing=300), and the figures are printed: server CPU per audio second, end of utterance →
-// speech_final latency, onset → SpeechStarted and → first interim (p50/p95), peak RSS (process and
-// per stream), word-timing error against festival's own word times and the last word's end against
-// the audio, the largest N that stays real time, the decode cost of every audio format, and
-// pre-recorded throughput on a file of over ten minutes; --soak instead keeps streams running back
-// to back for a bounded time and prints the server's memory over it. Speed targets live here, never in timed tests.
+// `npm run bench [-- --streams 1,2,4,8 --quick --devset [--utterances 20 --devset-streams 8,16,24,32] --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
+// N concurrent clients stream speech to a real `earshot serve` at real-time pace, as a voice agent
+// would (interim_results, vad_events, endpointing=300), and the figures are printed. On festival's
+// passage (known word times): server CPU per audio second, end of utterance → speech_final latency,
+// onset → SpeechStarted and → first interim (p50/p95), peak RSS (process and per stream), word-timing
+// error, the largest N that stays real time, the decode cost of every audio format, and pre-recorded
+// throughput on a file of over ten minutes. On the real-speech dev set (bench/devset-runs.ts, alone
+// with --devset): one stream of its utterances, the set pre-recorded, and N streams of its long
+// recording, each figure against its target. --soak instead keeps streams running back to back for a
+// bounded time and prints the server's memory over it. Speed targets live here, never in timed tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { postPrerecorded } from '../src/client/prerecorded-client.js';
-import { connect, listenUrl } from '../test/helpers/client.js';
 import { wer } from '../test/helpers/wer.js';
 import { freePort } from '../test/helpers/ports.js';
 import { CACHE, cached, ffmpeg, joinWithSilence, oggPackets, PASSAGE, speechBounds, wavData } from '../test/helpers/fixtures.js';
 import { plainWord } from '../src/protocol/transcript-format.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
+import { devsetAvailable } from '../test/helpers/devset.js';
+import { loadRun, prerecordedRun, utteranceRun } from './bench/devset-runs.js';
+import { endpointsOf, ENDPOINTING_MS, millis, percentile, procStatus, RATE, runStream, seconds, type StreamAudio, type StreamOutcome, type TrueWord } from './bench/measure.js';
 
 const SENTENCES = PASSAGE;
 const GAP_SECONDS = 1.0;
-const RATE = 16000;
 const CHUNK_MS = 50;
-const ENDPOINTING_MS = 300;
 /** A stream keeps up with real time while 95 % of its speech_finals arrive within this of the utterance end. */
 const REAL_TIME_P95_S = 1.5;
 
-interface TrueWord {
-  word: string;
-  start: number;
-  end: number;
-}
-
-interface Passage {
+interface Passage extends StreamAudio {
   file: string;
-  pcm: Buffer;
-  seconds: number;
-  /** Festival's own word times. */
-  words: TrueWord[];
-  /** Where each utterance's speech starts and ends, measured from the audio. */
-  utterances: Array<{ start: number; end: number }>;
 }
 
 /** Festival speech with its word times: the ground truth for timing and endpoint latency. */
@@ -48,7 +37,7 @@ function passage(): Passage {
   const meta = cached('bench-truth.json', ...SENTENCES, String(GAP_SECONDS));
   if (!existsSync(meta)) {
     const words: TrueWord[] = [];
-    const utterances: Passage['utterances'] = [];
+    const utterances: StreamAudio['utterances'] = [];
     const parts: string[] = [];
     let offset = 0;
     SENTENCES.forEach((text, i) => {
@@ -77,87 +66,8 @@ function passage(): Passage {
   }
   const { words, utterances, file } = JSON.parse(readFileSync(meta, 'utf8'));
   const pcm = wavData(file);
-  return { file, pcm, seconds: pcm.length / 2 / RATE, words, utterances };
-}
-
-function procStatus(pid: number): { rssMb: number; peakMb: number; cpuSeconds: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)![1]);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(stat[11]) + Number(stat[12]);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024, cpuSeconds: ticks / 100 };
-}
-
-const percentile = (xs: number[], p: number) => {
-  if (xs.length === 0) return NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-};
-
-interface StreamOutcome {
-  /** Per utterance: its true end → the speech_final Results that closes it. */
-  latencies: number[];
-  /** Per utterance: its true onset → SpeechStarted, and → the first interim with words. */
-  toSpeechStarted: number[];
-  toFirstInterim: number[];
-  timingErrors: number[];
-  lastWordErrors: number[];
-  missedFinals: number;
-}
-
-/** One client: streams the passage at real-time pace and measures what comes back. */
-async function runStream(url: string, p: Passage, startDelayMs: number): Promise<StreamOutcome> {
-  await new Promise((r) => setTimeout(r, startDelayMs));
-  const c = await connect(
-    listenUrl(url, { encoding: 'linear16', sample_rate: RATE, interim_results: true, vad_events: true, endpointing: ENDPOINTING_MS, punctuate: true }),
-  );
-  const arrivals: Array<{ at: number; m: any }> = [];
-  c.ws.on('message', (d) => arrivals.push({ at: performance.now(), m: JSON.parse(d.toString()) }));
-  const chunkBytes = (RATE * 2 * CHUNK_MS) / 1000;
-  const t0 = performance.now();
-  for (let i = 0, k = 0; i < p.pcm.length; i += chunkBytes, k++) {
-    // Paced against the wall clock, so timer drift does not slow the stream below real time.
-    const due = t0 + k * CHUNK_MS;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    c.ws.send(p.pcm.subarray(i, i + chunkBytes));
-  }
-  c.send({ type: 'CloseStream' });
-  await c.closed;
-  // Audio time t was sent at t0 + t (the chunk holding it, at the latest).
-  const sentAt = (t: number) => t0 + Math.ceil((t * 1000) / CHUNK_MS) * CHUNK_MS;
-  const finals = arrivals.filter((a) => a.m.type === 'Results' && a.m.is_final);
-  const windowEnd = (m: any) => m.start + m.duration;
-  const latencies: number[] = [];
-  const toSpeechStarted: number[] = [];
-  const toFirstInterim: number[] = [];
-  const lastWordErrors: number[] = [];
-  let missedFinals = 0;
-  for (const { start, end } of p.utterances) {
-    const closing = finals.find((a) => a.m.speech_final && windowEnd(a.m) >= end - 0.05);
-    if (closing) {
-      latencies.push((closing.at - sentAt(end)) / 1000);
-      const lastWord = closing.m.channel.alternatives[0].words.at(-1);
-      if (lastWord) lastWordErrors.push(Math.abs(lastWord.end - end));
-    } else missedFinals++;
-    const started = arrivals.find((a) => a.m.type === 'SpeechStarted' && a.m.timestamp >= start - 0.5 && a.m.timestamp <= end);
-    if (started) toSpeechStarted.push((started.at - sentAt(start)) / 1000);
-    const interim = arrivals.find((a) => a.m.type === 'Results' && !a.m.is_final && windowEnd(a.m) > start && windowEnd(a.m) <= end + 1 && a.m.channel.alternatives[0].transcript);
-    if (interim) toFirstInterim.push((interim.at - sentAt(start)) / 1000);
-  }
-
-  // Word timing: pair each recognised word with the same word in the truth, in order.
-  const got = finals.flatMap((a) => a.m.channel.alternatives[0].words as Array<{ word: string; start: number; end: number }>);
-  const timingErrors: number[] = [];
-  let j = 0;
-  for (const w of got) {
-    const k = p.words.slice(j, j + 4).findIndex((t) => t.word === w.word);
-    if (k === -1) continue;
-    const truth = p.words[j + k];
-    timingErrors.push(Math.abs(w.start - truth.start), Math.abs(w.end - truth.end));
-    j += k + 1;
-  }
-  return { latencies, toSpeechStarted, toFirstInterim, timingErrors, lastWordErrors, missedFinals };
+  const seconds = pcm.length / 2 / RATE;
+  return { file, pcm, seconds, words, utterances, endpoints: endpointsOf(utterances, seconds, GAP_SECONDS / 2) };
 }
 
 /** CPU seconds of this process and of its reaped children (ffmpeg) so far. */
@@ -242,7 +152,7 @@ async function soak(server: { pid?: number }, url: string, p: Passage, minutes: 
     Array.from({ length: streams }, async (_, i) => {
       await new Promise((r) => setTimeout(r, (i * 1000) / streams));
       while (performance.now() + p.seconds * 1000 < until) {
-        const outcome = await runStream(url, p, 0);
+        const outcome = await runStream(url, p);
         completed++;
         missed += outcome.missedFinals;
       }
@@ -269,9 +179,13 @@ async function main(): Promise<void> {
   const streamsArg = args[args.indexOf('--streams') + 1];
   const levels = args.includes('--streams') ? streamsArg.split(',').map(Number) : quick ? [1, 4] : [1, 2, 4, 6, 8, 12, 16, 24];
 
+  const option = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const devsetOnly = args.includes('--devset');
+  const devsetLevels = (option('--devset-streams') ?? '8,16,24,32').split(',').map(Number);
+
   const p = passage();
-  // The format table belongs to the full run; soak and pre-recorded-only runs skip it.
-  if (!args.includes('--soak') && !args.includes('--prerecorded-only')) await decodeCosts(p);
+  // The format table belongs to the full run; soak, pre-recorded-only and dev-set runs skip it.
+  if (!args.includes('--soak') && !args.includes('--prerecorded-only') && !devsetOnly) await decodeCosts(p);
   if (args.includes('--formats-only')) return;
   const port = await freePort();
   const server = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', String(port), '--max-streams', '200'], {
@@ -284,12 +198,15 @@ async function main(): Promise<void> {
   });
   const url = `ws://127.0.0.1:${port}`;
   if (args.includes('--soak')) {
-    const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
-    await soak(server, url, p, option('--soak-minutes', 10), option('--soak-streams', 8));
+    await soak(server, url, p, Number(option('--soak-minutes') ?? 10), Number(option('--soak-streams') ?? 8));
     return stop(server);
   }
   if (args.includes('--prerecorded-only')) {
     await prerecordedThroughput(server, port, p);
+    return stop(server);
+  }
+  if (devsetOnly) {
+    await devsetRuns(server, url, port, option('--utterances'), devsetLevels);
     return stop(server);
   }
   const idle = procStatus(server.pid!);
@@ -310,8 +227,6 @@ async function main(): Promise<void> {
   ];
   console.log(columns.join(' | '));
   console.log(columns.map((c) => '-'.repeat(c.length)).join(' | '));
-  const seconds = (xs: number[]) => `${percentile(xs, 0.5).toFixed(2)} / ${percentile(xs, 0.95).toFixed(2)} s`;
-  const millis = (xs: number[]) => `${(percentile(xs, 0.5) * 1000).toFixed(0)} / ${(percentile(xs, 0.95) * 1000).toFixed(0)} ms`;
 
   let largestRealTime = 0;
   // The first streams also pay for onnxruntime's memory arenas; what each further stream costs is the slope.
@@ -320,10 +235,10 @@ async function main(): Promise<void> {
     const before = procStatus(server.pid!);
     let peak = before.rssMb;
     const sampler = setInterval(() => (peak = Math.max(peak, procStatus(server.pid!).rssMb)), 200);
-    const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => runStream(url, p, (i * 1000) / n)));
+    const outcomes = await Promise.all(Array.from({ length: n }, (_, i) => runStream(url, p, { startDelayMs: (i * 1000) / n, chunkMs: CHUNK_MS })));
     clearInterval(sampler);
     const after = procStatus(server.pid!);
-    const all = (key: Exclude<keyof StreamOutcome, 'missedFinals'>) => outcomes.flatMap((o) => o[key]);
+    const all = (key: 'latencies' | 'toSpeechStarted' | 'toFirstInterim' | 'timingErrors' | 'lastWordErrors') => outcomes.flatMap((o) => o[key]);
     const missed = outcomes.reduce((s, o) => s + o.missedFinals, 0);
     const cpuPerAudio = (after.cpuSeconds - before.cpuSeconds) / (n * p.seconds);
     const realTime = missed === 0 && percentile(all('latencies'), 0.95) <= REAL_TIME_P95_S;
@@ -348,7 +263,15 @@ async function main(): Promise<void> {
   console.log(`server peak RSS over the streams: ${procStatus(server.pid!).peakMb.toFixed(0)} MB\n`);
   // After the streams, so that their memory figures start from an idle server.
   await prerecordedThroughput(server, port, p);
+  if (!quick && devsetAvailable()) await devsetRuns(server, url, port, option('--utterances'), devsetLevels);
+  else if (!quick) console.log('../shared/devset not found: the real-speech figures are skipped');
   await stop(server);
+}
+
+async function devsetRuns(server: { pid?: number }, url: string, port: number, utterances: string | undefined, levels: number[]): Promise<void> {
+  const streamedWer = await utteranceRun(server, url, utterances ? Number(utterances) : undefined);
+  await prerecordedRun(server, port, utterances ? undefined : streamedWer);
+  await loadRun(server, url, levels);
 }
 
 async function stop(server: ReturnType<typeof spawn>): Promise<void> {
