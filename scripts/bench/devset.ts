@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { DEVSET, speechSpan, type Utterance } from '../../test/helpers/devset.js';
 import { joinWithSilence, wavData } from '../../test/helpers/fixtures.js';
-import { words } from '../../test/helpers/wer.js';
+import { wordEdits } from '../../test/helpers/wer.js';
 import { endpointsOf, RATE, type StreamAudio } from './measure.js';
 
 /** The pause put between utterances in the one-stream run. */
@@ -52,21 +52,8 @@ export function longRecording(name: string): LongRecording {
   return { file, pcm, seconds, utterances: spans, endpoints, words: [], reference: readFileSync(`${DEVSET}long/${name}.reference.txt`, 'utf8').trim() };
 }
 
-/** Word edits between a reference and a hypothesis (Levenshtein over normalised words), and the reference's length. */
-export function edits(reference: string, hypothesis: string): { edits: number; words: number } {
-  const r = words(reference);
-  const h = words(hypothesis);
-  let prev = Array.from({ length: h.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= r.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= h.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (r[i - 1] === h[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return { edits: prev[h.length], words: r.length };
-}
-
 /** Corpus WER in per cent over (reference, hypothesis) pairs. */
 export function corpusWer(pairs: Array<[string, string]>): number {
-  const total = pairs.map(([r, h]) => edits(r, h)).reduce((a, b) => ({ edits: a.edits + b.edits, words: a.words + b.words }), { edits: 0, words: 0 });
+  const total = pairs.map(([r, h]) => wordEdits(r, h)).reduce((a, b) => ({ edits: a.edits + b.edits, words: a.words + b.words }), { edits: 0, words: 0 });
   return (100 * total.edits) / total.words;
 }
