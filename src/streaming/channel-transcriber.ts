@@ -226,7 +226,11 @@ export class ChannelTranscriber {
     const pending = this.options.live ? this.segmenter.pendingEndpoint : undefined;
     if (this.eager && (this.eager.audioStart !== pending?.audioStart || this.eager.audioEnd !== pending.audioEnd)) this.eager = undefined;
     if (this.eager || !pending || pending.audioEnd > this.vadEnd) return;
-    this.eager = { ...pending, decoding: this.decode(pending.audioStart, pending.audioEnd, 'final') };
+    const decoding = this.decode(pending.audioStart, pending.audioEnd, 'final');
+    // Dropped unseen if speech resumes, so its failure must not go unhandled; a final that uses it
+    // still awaits it and reports the failure.
+    decoding.catch(() => undefined);
+    this.eager = { ...pending, decoding };
   }
 
   private issueFinal(segment: Segment, fromFinalize: boolean): void {

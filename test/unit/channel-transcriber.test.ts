@@ -33,7 +33,7 @@ function scriptedVad(): VadStream {
   };
 }
 
-function scriptedEngine(calls: Call[], pushedSeconds: () => number): Engine {
+function scriptedEngine(calls: Call[], pushedSeconds: () => number, failing?: (tokens: number[]) => boolean): Engine {
   return {
     info: { uuid: 'scripted', name: 'scripted', version: '0', arch: 'scripted' },
     sampleRate: RATE,
@@ -51,6 +51,8 @@ function scriptedEngine(calls: Call[], pushedSeconds: () => number): Engine {
       }
       const tokens = words.map((w) => Number(w.text.slice(1)));
       calls.push({ seconds: audio.length / RATE, pushedSeconds: pushedSeconds(), priority, draft, tokens });
+      await Promise.resolve();
+      if (priority === 'final' && failing?.(tokens)) throw new Error('scripted engine failure');
       return { text: words.map((w) => w.text).join(' '), confidence: 1, words, tokens };
     },
   };
@@ -68,12 +70,12 @@ function script(pieces: Array<[number, number]>): Float32Array {
   return out;
 }
 
-async function stream(audio: Float32Array, { interimResults = false, endpointingSeconds = 0.3 } = {}) {
+async function stream(audio: Float32Array, { interimResults = false, endpointingSeconds = 0.3, failing = undefined as ((tokens: number[]) => boolean) | undefined } = {}) {
   const calls: Call[] = [];
   const results: WindowResult[] = [];
   let pushed = 0;
   const transcriber = new ChannelTranscriber({
-    engine: scriptedEngine(calls, () => pushed / RATE),
+    engine: scriptedEngine(calls, () => pushed / RATE, failing),
     streamId: 's',
     vad: scriptedVad(),
     vadFrameSamples: FRAME,
@@ -107,6 +109,15 @@ test('an eager final is dropped when speech resumes within the endpointing: ever
   assert.equal(spoken.length, 1);
   assert.deepEqual(said(spoken), ['w101', 'w102'], 'nothing of the dropped decode went out, nothing was lost');
   assert.equal(spoken[0].speechFinal, true);
+});
+
+test('an eager final that fails and is then dropped harms nothing: the stream goes on, its real final says every word', async () => {
+  let failures = 0;
+  const { finals } = await stream(script([[0, 0.5], [101, 0.6], [0, 0.256], [102, 0.6], [0, 1]]), {
+    failing: (tokens) => tokens.join() === '101' && (failures++, true),
+  });
+  assert.equal(failures, 1, 'the eager decode failed');
+  assert.deepEqual(said(finals), ['w101', 'w102']);
 });
 
 test('an eager final that the endpoint confirms is the final: no second decode', async () => {
