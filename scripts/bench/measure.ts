@@ -1,6 +1,7 @@
 // What the bench measures of one client stream and of the server process: shared by the festival
 // passage and the real-speech dev set, so both report the same figures the same way.
 import { readFileSync } from 'node:fs';
+import { MAX_SEGMENT_SECONDS } from '../../src/engines/moonshine/moonshine-engine.js';
 import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
 import { channelSegmenter } from '../../src/streaming/channel-transcriber.js';
 import { connect, listenUrl } from '../../test/helpers/client.js';
@@ -168,7 +169,7 @@ export async function vadEndpointDelays(audio: StreamAudio): Promise<number[]> {
   const samples = Float32Array.from(new Int16Array(audio.pcm.buffer, audio.pcm.byteOffset, audio.pcm.length / 2), (x) => x / 32768);
   const probabilities = await vad.createStream('bench').process(samples);
   await vad.close();
-  const segmenter = channelSegmenter({ rate: RATE, frameSamples: vad.frameSamples, endSilenceSeconds: ENDPOINTING_MS / 1000, maxSegmentSeconds: 20, live: true });
+  const segmenter = channelSegmenter({ rate: RATE, frameSamples: vad.frameSamples, endSilenceSeconds: ENDPOINTING_MS / 1000, maxSegmentSeconds: MAX_SEGMENT_SECONDS, live: true });
   const ends: number[] = [];
   probabilities.forEach((p, i) => {
     for (const event of segmenter.push(i, p)) if (event.type === 'segment' && event.segment.reason === 'endpoint') ends.push(event.segment.windowEnd / RATE);

@@ -316,19 +316,18 @@ export class ChannelTranscriber {
     const ownAudio = from < segmentStart ? this.buffer.slice(segmentStart, end) : undefined;
     const onClock = (words: EngineWord[], offset: number): TimedWord[] =>
       words.map((w) => ({ text: w.text, confidence: w.confidence, start: offset + w.start, end: offset + w.end }));
-    const transcribed = this.options.engine.transcribe(audio, priority, this.options.streamId, draft).then((t) => {
+    return this.options.engine.transcribe(audio, priority, this.options.streamId, draft).then((t) => {
       this.draft = { from, tokens: t.tokens };
-      return t;
-    });
-    return transcribed.then((t) => () => {
-      if (!ownAudio) return { text: t.text, confidence: t.confidence, words: onClock(t.words, from / this.rate) };
-      const contextStart = from / this.rate;
-      const words = onClock(t.words, contextStart);
-      const context = this.said.filter((w) => (w.start + w.end) / 2 >= contextStart).map((w) => w.text);
-      const fresh = dropWords({ ...t, words }, firstNewWord(words, context, segmentStart / this.rate), this.said.at(-1)?.text);
-      // Times laid over context and segment together drift across the seam; the segment alone has only its words.
-      const times = estimateWordTimes(fresh.words.map((w) => w.text), ownAudio, this.rate);
-      return { text: fresh.text, confidence: fresh.confidence, words: onClock(fresh.words.map((w, i) => ({ ...w, ...times[i] })), segmentStart / this.rate) };
+      return () => {
+        if (!ownAudio) return { text: t.text, confidence: t.confidence, words: onClock(t.words, from / this.rate) };
+        const contextStart = from / this.rate;
+        const words = onClock(t.words, contextStart);
+        const context = this.said.filter((w) => (w.start + w.end) / 2 >= contextStart).map((w) => w.text);
+        const fresh = dropWords({ ...t, words }, firstNewWord(words, context, segmentStart / this.rate), this.said.at(-1)?.text);
+        // Times laid over context and segment together drift across the seam; the segment alone has only its words.
+        const times = estimateWordTimes(fresh.words.map((w) => w.text), ownAudio, this.rate);
+        return { text: fresh.text, confidence: fresh.confidence, words: onClock(fresh.words.map((w, i) => ({ ...w, ...times[i] })), segmentStart / this.rate) };
+      };
     });
   }
 

@@ -60,12 +60,12 @@ function scriptedEngine(calls: Call[], pushedSeconds: () => number, failing?: (t
 
 /** Audio from [word number (0: silence), seconds] pieces. */
 function script(pieces: Array<[number, number]>): Float32Array {
-  const parts = pieces.map(([word, seconds]) => new Float32Array(Math.round(seconds * RATE)).fill(word / 1000));
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  const lengths = pieces.map(([, seconds]) => Math.round(seconds * RATE));
+  const out = new Float32Array(lengths.reduce((a, b) => a + b, 0));
   let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
+  for (const [i, [word]] of pieces.entries()) {
+    out.fill(word / 1000, at, at + lengths[i]);
+    at += lengths[i];
   }
   return out;
 }

@@ -60,7 +60,8 @@ export class MoonshineDecoder {
 
     // The pass over [start, …draft]: position i holds the greedy choice after the first i+1 tokens.
     const sequence = [START_TOKEN, ...draft.slice(0, budget - 1)];
-    let out = await this.step(sequence, hidden, this.emptyCache());
+    const empty = this.emptyCache();
+    let out = await this.step(sequence, hidden, empty);
     const vocabulary = out.logits.dims[2];
     let agreed = sequence.length;
     for (let i = 0; i < sequence.length; i++) {
@@ -76,7 +77,7 @@ export class MoonshineDecoder {
     }
     // The encoder's cross-attention cache comes from the pass; the decoder's is cut to the agreed prefix.
     const past: Record<string, ort.Tensor> = {};
-    for (const name of Object.keys(this.emptyCache())) {
+    for (const name of Object.keys(empty)) {
       const present = out[name.replace('past_key_values', 'present')];
       past[name] = name.includes('.decoder.') ? truncated(present, agreed) : present;
     }

@@ -6,6 +6,8 @@ import { siblingScript, WorkerPool } from '../worker-pool.js';
 import type { MoonshineJob, MoonshineWorkerData } from './moonshine-worker.js';
 
 const SAMPLE_RATE = 16000;
+/** Past ~30 s the model repeats itself (engine-notes.md); 20 s keeps a safe margin. */
+export const MAX_SEGMENT_SECONDS = 20;
 const PRIORITY: Record<DecodePriority, number> = { final: 0, interim: 1 };
 /**
  * Shortest input the encoder's convolutions take (kernels 127/7/3, strides 64/3/2: 895 samples);
@@ -24,8 +26,7 @@ export interface MoonshineOptions {
 
 export class MoonshineEngine implements Engine {
   readonly sampleRate = SAMPLE_RATE;
-  // Past ~30 s the model repeats itself (engine-notes.md); 20 s keeps a safe margin.
-  readonly maxSegmentSeconds = 20;
+  readonly maxSegmentSeconds = MAX_SEGMENT_SECONDS;
   readonly info: EngineInfo;
   private readonly pool: WorkerPool<MoonshineJob, Transcription>;
   private cost = 0;
