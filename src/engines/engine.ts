@@ -38,6 +38,20 @@ export interface Transcription extends Transcript {
 /** Finals are never held up by interims. */
 export type DecodePriority = 'final' | 'interim';
 
+/** What a decode is for, beside its audio. */
+export interface DecodeRequest {
+  priority: DecodePriority;
+  /**
+   * Whose audio this is (a request id): the engine shares itself fairly across streams, so one
+   * sending faster than real time cannot delay the others' finals.
+   */
+  stream: string;
+  /** The tokens of an earlier decode of audio that starts at the same sample (Transcription.tokens). */
+  draft?: readonly number[];
+  /** Words and phrases to favour (`keyterm`, `keywords`): names the model would otherwise misspell. */
+  keyterms?: readonly string[];
+}
+
 export interface EngineLoad {
   workers: number;
   busy: number;
@@ -56,11 +70,7 @@ export interface Engine {
   /** Longest audio the engine decodes well in one piece, in seconds. */
   readonly maxSegmentSeconds: number;
   load(): Promise<void>;
-  /**
-   * `stream` names whose audio this is (a request id): the engine shares itself fairly across
-   * streams, so one sending faster than real time cannot delay the others' finals.
-   */
-  transcribe(audio: Float32Array, priority: DecodePriority, stream: string, draft?: readonly number[]): Promise<Transcription>;
+  transcribe(audio: Float32Array, request: DecodeRequest): Promise<Transcription>;
   stats(): EngineLoad;
   close(): Promise<void>;
 }

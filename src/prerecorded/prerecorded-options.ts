@@ -37,11 +37,6 @@ const UNSUPPORTED: Record<string, string> = {
   custom_intent: 'intent recognition',
   custom_intent_mode: 'intent recognition',
   sentiment: 'sentiment analysis',
-  redact: 'redaction',
-  search: 'search',
-  replace: 'find-and-replace',
-  keywords: 'keyword boosting',
-  keyterm: 'keyterm prompting',
   measurements: 'measurement formatting',
 };
 

@@ -3,6 +3,8 @@
 // `paragraphs` of sentences (told by their final punctuation) split at longer pauses.
 import { randomUUID } from 'node:crypto';
 import type { MetadataMessage } from '../protocol/server-messages.js';
+import type { SearchResult } from '../formatting/search.js';
+import { SENTENCE_END } from '../formatting/word-spans.js';
 import type { ResultWord } from '../protocol/transcript-format.js';
 import type { PrerecordedOptions, Warning } from './prerecorded-options.js';
 import type { FileTranscription } from './transcribe-file.js';
@@ -39,23 +41,26 @@ export interface Utterance {
 
 export interface PrerecordedResponse {
   metadata: Omit<MetadataMessage, 'type'> & { warnings?: Warning[] };
-  results: { channels: Array<{ alternatives: Alternative[] }>; utterances?: Utterance[] };
+  results: { channels: Array<{ alternatives: Alternative[]; search?: SearchResult[] }>; utterances?: Utterance[] };
 }
 
 /** A pause at least this long between sentences starts a new paragraph. */
 const PARAGRAPH_PAUSE_SECONDS = 1.5;
-const SENTENCE_END = /[.?!]["')\]]*$/;
 
 export function prerecordedResponse({ finals, metadata }: FileTranscription, options: PrerecordedOptions): PrerecordedResponse {
-  const { punctuate } = options.listen;
+  const { punctuate, search } = options.listen.text;
   const words: ResultWord[][] = Array.from({ length: metadata.channels }, () => []);
   const transcripts: string[][] = Array.from({ length: metadata.channels }, () => []);
+  // Each term's hits over the whole file: those of every final, best first.
+  const searches: SearchResult[][] = Array.from({ length: metadata.channels }, () => search.map((query) => ({ query, hits: [] })));
   for (const final of finals) {
     const [channel] = final.channel_index;
     const { transcript, words: finalWords } = final.channel.alternatives[0];
     words[channel].push(...finalWords);
     if (transcript) transcripts[channel].push(transcript);
+    final.channel.search?.forEach((result, i) => searches[channel][i].hits.push(...result.hits));
   }
+  for (const result of searches.flat()) result.hits.sort((a, b) => b.confidence - a.confidence);
   const { type: _type, ...meta } = metadata;
   return {
     metadata: options.warnings.length > 0 ? { ...meta, warnings: options.warnings } : meta,
@@ -63,7 +68,7 @@ export function prerecordedResponse({ finals, metadata }: FileTranscription, opt
       channels: words.map((channelWords, channel) => {
         const alternative: Alternative = { transcript: transcripts[channel].join(' '), confidence: meanConfidence(channelWords), words: channelWords };
         if (options.paragraphs) alternative.paragraphs = paragraphsOf(channelWords);
-        return { alternatives: [alternative] };
+        return search.length > 0 ? { search: searches[channel], alternatives: [alternative] } : { alternatives: [alternative] };
       }),
       ...(options.utterances ? { utterances: utterancesOf(words, options.uttSplitSeconds, punctuate) } : {}),
     },

@@ -2,6 +2,10 @@
 // with HTTP 400 and Deepgram's `Invalid '<name>' value of '<value>'.` text, never after it.
 import { z } from 'zod';
 import { OPUS_RATES, RAW_ENCODINGS, type RawEncoding } from '../audio/audio-input.js';
+import type { TextOptions } from '../formatting/format-words.js';
+import type { Replacement } from '../formatting/replacements.js';
+import { REDACTIONS, type Redaction } from '../formatting/redaction.js';
+import { MAX_SEARCH_CHARS, MAX_SEARCH_TERMS } from '../formatting/search.js';
 import { HandshakeError } from './failure-codes.js';
 
 /**
@@ -32,8 +36,9 @@ export interface ListenOptions {
   endpointingMs: number | false;
   utteranceEndMs?: number;
   vadEvents: boolean;
-  /** Cased, punctuated transcripts (`punctuate` or `smart_format`). */
-  punctuate: boolean;
+  text: TextOptions;
+  /** `keyterm` and positively boosted `keywords`: terms the decoder favours. */
+  keyterms: string[];
   extra: Record<string, string>;
   /** Parameters understood but without effect on this engine: logged, not refused. */
   noEffect: string[];
@@ -90,19 +95,91 @@ const schema = z.object({
   vad_events: booleanParam.default(false),
   punctuate: booleanParam.default(false),
   smart_format: booleanParam.default(false),
+  numerals: booleanParam.default(false),
+  profanity_filter: booleanParam.default(false),
+  dictation: booleanParam.default(false),
   diarize: mustBeOff('diarize'),
   detect_entities: mustBeOff('detect_entities'),
-  redact: z.string().refine((v) => v.toLowerCase() === 'false', { error: 'redaction is not supported by Earshot\'s engine' }),
   diarize_model: unsupported('diarize_model'),
   callback: unsupported('callback'),
-  search: unsupported('search'),
-  replace: unsupported('replace'),
-  keywords: unsupported('keywords'),
-  keyterm: unsupported('keyterm'),
-}).partial({ diarize: true, detect_entities: true, redact: true, diarize_model: true, callback: true, search: true, replace: true, keywords: true, keyterm: true });
+}).partial({ diarize: true, detect_entities: true, diarize_model: true, callback: true });
 
 /** Options that change formatting on Deepgram but that this engine does not act on. */
-const NO_EFFECT = ['numerals', 'profanity_filter', 'filler_words', 'dictation', 'no_delay', 'version', 'tier', 'tag', 'mip_opt_out'];
+const NO_EFFECT = ['filler_words', 'measurements', 'no_delay', 'version', 'tier', 'tag', 'mip_opt_out'];
+
+/** Deepgram's limit on find-and-replace terms per request. */
+const MAX_REPLACEMENTS = 200;
+const MAX_TERM_CHARS = 100;
+
+/** Every `replace=find:replacement` (repeatable); the replacement may be empty, the term may not. */
+function replacements(values: string[]): Replacement[] {
+  if (values.length > MAX_REPLACEMENTS) {
+    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Too many 'replace' values (${values.length}): at most ${MAX_REPLACEMENTS}.`);
+  }
+  return values.map((value) => {
+    const colon = value.indexOf(':');
+    const find = (colon === -1 ? value : value.slice(0, colon)).toLowerCase().split(/\s+/).filter(Boolean);
+    const replacement = colon === -1 ? '' : value.slice(colon + 1).trim();
+    if (find.length === 0 || value.length > MAX_TERM_CHARS) {
+      throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'replace' value of '${value.slice(0, MAX_TERM_CHARS)}'. Expected find:replacement, at most ${MAX_TERM_CHARS} characters, with something to find.`);
+    }
+    return { find, replacement };
+  });
+}
+
+/** Deepgram's limits on keyterms: 100 terms, 500 of its tokens in all (about 2,000 characters of English). */
+const MAX_KEYTERMS = 100;
+const MAX_KEYTERM_CHARS = 2000;
+
+/** `keyterm=term` (repeatable) and `keywords=word:intensifier` (repeatable, older models'), as one list. */
+function keyterms(terms: string[], keywords: string[]): string[] {
+  const favoured = terms.map((t) => t.trim());
+  for (const value of keywords) {
+    const colon = value.lastIndexOf(':');
+    const word = (colon === -1 ? value : value.slice(0, colon)).trim();
+    const intensifier = colon === -1 ? 1 : Number(value.slice(colon + 1));
+    if (word === '' || !Number.isFinite(intensifier)) {
+      throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'keywords' value of '${value.slice(0, 100)}'. Expected word or word:intensifier (a number).`);
+    }
+    if (intensifier < 0) {
+      throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'keywords' value of '${value.slice(0, 100)}'. Earshot favours words but cannot suppress them: use a positive intensifier, or replace=${word}: to remove the word.`);
+    }
+    if (intensifier > 0) favoured.push(word);
+  }
+  if (favoured.some((t) => t === '')) throw new HandshakeError('INVALID_QUERY_PARAMETER', "Invalid 'keyterm' value of ''. Expected a word or phrase.");
+  const chars = favoured.reduce((n, t) => n + t.length, 0);
+  if (favoured.length > MAX_KEYTERMS || chars > MAX_KEYTERM_CHARS) {
+    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Too many keyterms (${favoured.length} terms, ${chars} characters): at most ${MAX_KEYTERMS} terms and ${MAX_KEYTERM_CHARS} characters in all, keyterm and keywords together.`);
+  }
+  return favoured;
+}
+
+/** `redact` (repeatable, or comma-separated): Deepgram's names for the number redactions Earshot does. */
+function redactions(values: string[]): Redaction[] {
+  const kinds = new Set<Redaction>();
+  for (const value of values.flatMap((v) => v.split(',')).map((v) => v.trim().toLowerCase())) {
+    if (value === 'false' || value === '') continue;
+    if (value === 'true' || value === 'numbers' || value === 'aggressive_numbers') kinds.add('numbers');
+    else if ((REDACTIONS as readonly string[]).includes(value)) kinds.add(value as Redaction);
+    else {
+      throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'redact' value of '${value.slice(0, 100)}'. Earshot redacts numbers (numbers, true, aggressive_numbers), ssn and pci; '${value.slice(0, 100)}' needs an entity model Earshot does not have.`);
+    }
+  }
+  return [...kinds];
+}
+
+/** Every `search=term` (repeatable). */
+function searchTerms(values: string[]): string[] {
+  if (values.length > MAX_SEARCH_TERMS) {
+    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Too many 'search' values (${values.length}): at most ${MAX_SEARCH_TERMS}.`);
+  }
+  for (const value of values) {
+    if (value.trim() === '' || value.length > MAX_SEARCH_CHARS) {
+      throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'search' value of '${value.slice(0, MAX_SEARCH_CHARS)}'. Expected a word or phrase of at most ${MAX_SEARCH_CHARS} characters.`);
+    }
+  }
+  return values.map((v) => v.trim());
+}
 
 /** `values` (the first of each query parameter) checked against `schema`, or Deepgram's 400 naming the first bad one. */
 export function parseQuery<S extends z.ZodType>(schema: S, values: Record<string, string>): z.output<S> {
@@ -143,7 +220,18 @@ export function parseListenOptions(params: URLSearchParams): ListenOptions {
     endpointingMs: q.endpointing,
     utteranceEndMs: q.utterance_end_ms,
     vadEvents: q.vad_events,
-    punctuate: q.punctuate || q.smart_format,
+    text: {
+      punctuate: q.punctuate || q.smart_format,
+      numerals: q.numerals || q.smart_format,
+      smartFormat: q.smart_format,
+      replacements: replacements(params.getAll('replace')),
+      // Deepgram acts on dictation only with punctuation on.
+      dictation: q.dictation && (q.punctuate || q.smart_format),
+      profanityFilter: q.profanity_filter,
+      redact: redactions(params.getAll('redact')),
+      search: searchTerms(params.getAll('search')),
+    },
+    keyterms: keyterms(params.getAll('keyterm'), params.getAll('keywords')),
     extra,
     noEffect: NO_EFFECT.filter((k) => params.has(k) && params.get(k)?.toLowerCase() !== 'false'),
   };

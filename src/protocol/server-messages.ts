@@ -3,7 +3,8 @@
 
 import type { EngineInfo as ModelInfo } from '../engines/engine.js';
 import type { WindowResult } from '../streaming/channel-transcriber.js';
-import { formatAlternative, seconds, type ResultWord } from './transcript-format.js';
+import type { TextOptions } from '../formatting/format-words.js';
+import { formatChannel, seconds, type ResultChannel } from './transcript-format.js';
 
 
 export interface ResultsMessage {
@@ -14,7 +15,7 @@ export interface ResultsMessage {
   is_final: boolean;
   speech_final: boolean;
   from_finalize: boolean;
-  channel: { alternatives: Array<{ transcript: string; confidence: number; words: ResultWord[] }> };
+  channel: ResultChannel;
   metadata: {
     request_id: string;
     model_info: { name: string; version: string; arch: string };
@@ -65,10 +66,10 @@ function withExtra<T extends object>(msg: T, extra: Record<string, string>): T &
 export interface ResultsInput {
   channel: [number, number];
   window: WindowResult;
-  punctuate: boolean;
+  text: TextOptions;
 }
 
-export function resultsMessage({ channel, window: w, punctuate }: ResultsInput, requestId: string, model: ModelInfo, extra: Record<string, string>): ResultsMessage {
+export function resultsMessage({ channel, window: w, text }: ResultsInput, requestId: string, model: ModelInfo, extra: Record<string, string>): ResultsMessage {
   return {
     type: 'Results',
     channel_index: channel,
@@ -77,7 +78,7 @@ export function resultsMessage({ channel, window: w, punctuate }: ResultsInput, 
     is_final: w.isFinal,
     speech_final: w.speechFinal,
     from_finalize: w.fromFinalize,
-    channel: { alternatives: [formatAlternative(w, punctuate)] },
+    channel: formatChannel(w, text),
     metadata: withExtra(
       { request_id: requestId, model_info: { name: model.name, version: model.version, arch: model.arch }, model_uuid: model.uuid },
       extra,

@@ -374,6 +374,7 @@ export class Session {
     return new ChannelTranscriber({
       engine,
       streamId: this.deps.requestId,
+      keyterms: options.keyterms,
       vad: vad.createStream(this.deps.requestId),
       vadFrameSamples: vad.frameSamples,
       interimResults: options.interimResults,
@@ -383,7 +384,7 @@ export class Session {
       utteranceEndSeconds: options.interimResults && options.utteranceEndMs !== undefined ? options.utteranceEndMs / 1000 : undefined,
       onResult: (window: WindowResult) => {
         if (window.isFinal && channel === 0) this.finalizedUntil = window.end;
-        this.send(resultsMessage({ channel: index, window, punctuate: options.punctuate }, this.deps.requestId, engine.info, options.extra));
+        this.send(resultsMessage({ channel: index, window, text: options.text }, this.deps.requestId, engine.info, options.extra));
         // Once the transcriber has counted this final as out (just after this call returns).
         if (window.isFinal) queueMicrotask(() => this.regulateIntake());
       },

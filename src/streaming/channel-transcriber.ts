@@ -1,7 +1,8 @@
 // One channel of a live stream: audio → VAD → segments → engine → windows of text, in order.
 //
 // Every sample belongs to exactly one final window ([windowStart, windowEnd) tiles the stream), and
-// every speech sample is decoded in a final, so nothing is lost. A segment that closely follows
+// every speech sample is decoded in a final, so nothing is lost. Numbers are taken in spoken words
+// (formatting writes them as the client asked). A segment that closely follows
 // earlier speech is decoded with that speech as left context (left-context.ts), and the words
 // already sent are dropped, so nothing is said twice. Interim results re-decode the open segment on
 // a cadence that stretches when the engine is busy; they are dropped, never queued behind, when a
@@ -14,8 +15,9 @@
 //   (the previous interim), which it verifies in one pass instead of generating token by token;
 // - when silence starts, the final the endpoint would cut is decoded at once ("eager"): if the
 //   endpoint confirms it, that answer goes out; if speech resumes first, it is dropped unseen.
-import type { DecodePriority, Engine, EngineWord, VadStream } from '../engines/engine.js';
+import type { DecodePriority, Engine, EngineWord, Transcript, VadStream } from '../engines/engine.js';
 import { estimateWordTimes } from '../engines/word-timing.js';
+import { spellNumbers } from '../formatting/number-format.js';
 import { dropWords, firstNewWord } from './left-context.js';
 import { SampleBuffer } from './sample-buffer.js';
 import { Segmenter, type Segment } from './segmenter.js';
@@ -43,6 +45,8 @@ export interface ChannelTranscriberOptions {
   engine: Engine;
   /** The stream this channel belongs to: the engine takes turns between streams, not channels. */
   streamId: string;
+  /** Terms the engine should favour (`keyterm`, `keywords`). */
+  keyterms?: readonly string[];
   vad: VadStream;
   vadFrameSamples: number;
   interimResults: boolean;
@@ -316,8 +320,9 @@ export class ChannelTranscriber {
     const ownAudio = from < segmentStart ? this.buffer.slice(segmentStart, end) : undefined;
     const onClock = (words: EngineWord[], offset: number): TimedWord[] =>
       words.map((w) => ({ text: w.text, confidence: w.confidence, start: offset + w.start, end: offset + w.end }));
-    return this.options.engine.transcribe(audio, priority, this.options.streamId, draft).then((t) => {
-      this.draft = { from, tokens: t.tokens };
+    return this.options.engine.transcribe(audio, { priority, stream: this.options.streamId, draft, keyterms: this.options.keyterms }).then((decoded) => {
+      this.draft = { from, tokens: decoded.tokens };
+      const t = spoken(decoded);
       return () => {
         if (!ownAudio) return { text: t.text, confidence: t.confidence, words: onClock(t.words, from / this.rate) };
         const contextStart = from / this.rate;
@@ -372,4 +377,14 @@ export class ChannelTranscriber {
     if (this.closed) return;
     this.options.onError(err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+/**
+ * A decode in spoken words: the model writes the same number as "716-244", "seven one six two" or
+ * "Seven, one, six" from one decode to the next, so words are compared with what earlier finals
+ * said (left context), and formatted for the client (formatting/), only in the form they were said.
+ */
+function spoken(t: Transcript): Transcript {
+  const words = spellNumbers(t.words);
+  return { ...t, words, text: words.map((w) => w.text).join(' ') };
 }

@@ -7,6 +7,7 @@
 // the repeat. Times only break ties. Context words the earlier decode missed are kept, so a word lost
 // in a too-short segment is recovered by the next one.
 import type { EngineWord, Transcript } from '../engines/engine.js';
+import { capitalized, SENTENCE_END } from '../formatting/word-spans.js';
 import { plainWord } from '../protocol/transcript-format.js';
 
 /** "fellow-American," → ["fellow", "american"]: engines join and split compounds differently. */
@@ -60,7 +61,7 @@ export function firstNewWord(decoded: EngineWord[], alreadySaid: string[], bound
 export function dropWords(transcription: Transcript, count: number, lastSaid?: string): Transcript {
   if (count === 0) return transcription;
   const words = transcription.words.slice(count);
-  if (words.length > 0 && lastSaid && /[.?!]$/.test(lastSaid)) words[0] = { ...words[0], text: words[0].text.charAt(0).toUpperCase() + words[0].text.slice(1) };
+  if (words.length > 0 && lastSaid && SENTENCE_END.test(lastSaid)) words[0] = { ...words[0], text: capitalized(words[0].text) };
   const logMean = words.reduce((sum, w) => sum + Math.log(Math.max(w.confidence, 1e-9)), 0) / Math.max(1, words.length);
   return { text: words.map((w) => w.text).join(' '), confidence: words.length ? Math.exp(logMean) : 0, words };
 }

@@ -22,6 +22,7 @@ export const resultsSchema = z.strictObject({
   from_finalize: z.boolean(),
   channel: z.strictObject({
     alternatives: z.array(z.strictObject({ transcript: z.string(), confidence: z.number().min(0).max(1), words: z.array(word) })).length(1),
+    search: z.array(z.strictObject({ query: z.string(), hits: z.array(z.strictObject({ confidence: z.number().min(0).max(1), start: z.number().min(0), end: z.number().min(0), snippet: z.string() })) })).optional(),
   }),
   metadata: z.strictObject({
     request_id: z.uuid(),

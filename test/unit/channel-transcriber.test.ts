@@ -41,7 +41,7 @@ function scriptedEngine(calls: Call[], pushedSeconds: () => number, failing?: (t
     load: async () => {},
     close: async () => {},
     stats: () => ({ workers: 1, busy: 0, queued: 0, costPerAudioSecond: 0, finalWaitSeconds: 0, interimWaitSeconds: 0 }),
-    async transcribe(audio, priority, _stream, draft = []) {
+    async transcribe(audio, { priority, draft = [] }) {
       const words: Transcription['words'] = [];
       for (let i = 0; i < audio.length; i++) {
         if (audio[i] === 0 || (i > 0 && audio[i - 1] === audio[i])) continue;

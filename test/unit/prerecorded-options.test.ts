@@ -26,7 +26,7 @@ test('callback: an http(s) URL, method POST unless PUT in any case', () => {
 
 test('shared options are parsed as on the live path; live-only ones are ignored, not refused', () => {
   const o = parse('punctuate=TRUE&multichannel=true&encoding=mulaw&sample_rate=8000&interim_results=maybe&endpointing=soon');
-  assert.equal(o.listen.punctuate, true);
+  assert.equal(o.listen.text.punctuate, true);
   assert.equal(o.listen.multichannel, true);
   assert.equal(o.listen.encoding, 'mulaw');
   assert.equal(o.listen.interimResults, false);

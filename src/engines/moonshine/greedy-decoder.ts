@@ -12,12 +12,14 @@
 // one). One caveat, measured: the weights are dynamically quantized (one activation scale per
 // tensor), so a pass over many positions rounds a little differently from single-token runs, and
 // where two tokens nearly tie (probability ≤ 0.52 on the dev set) either may win. Where the model
-// is sure, the tokens are the same (test/unit/draft-decoding.test.ts).
+// is sure, the tokens are the same (test/unit/draft-decoding.test.ts). Each choice follows
+// decoding-rules.ts, in the pass as in the steps, so a draft is checked against the same rules.
 import ort from 'onnxruntime-node';
+import { chooseToken, END_TOKEN, loopCut, UNSURE_END_MIN_SECONDS } from './decoding-rules.js';
+import type { KeytermBias } from './keyterm-bias.js';
 
 const START_TOKEN = 1;
-const END_TOKEN = 2;
-/** Guard against the decoder looping: speech carries at most ~6 tokens a second. */
+/** A bound on any decode, loop or not: speech carries at most ~6 tokens a second. */
 const MAX_TOKENS_PER_SECOND = 6.5;
 const MIN_TOKEN_BUDGET = 4;
 
@@ -52,9 +54,10 @@ export class MoonshineDecoder {
     return new MoonshineDecoder(encoder, decoder, cacheShape(decoder));
   }
 
-  async decode(audio: Float32Array, sampleRate: number, draft: readonly number[] = []): Promise<DecodedTokens> {
+  async decode(audio: Float32Array, sampleRate: number, draft: readonly number[] = [], bias?: KeytermBias): Promise<DecodedTokens> {
     const { last_hidden_state: hidden } = await this.encoder.run({ input_values: new ort.Tensor('float32', audio, [1, audio.length]) });
-    const budget = Math.max(MIN_TOKEN_BUDGET, Math.ceil((audio.length / sampleRate) * MAX_TOKENS_PER_SECOND));
+    const seconds = audio.length / sampleRate;
+    const budget = Math.max(MIN_TOKEN_BUDGET, Math.ceil(seconds * MAX_TOKENS_PER_SECOND));
     const ids: number[] = [];
     const probabilities: number[] = [];
 
@@ -65,11 +68,9 @@ export class MoonshineDecoder {
     const vocabulary = out.logits.dims[2];
     let agreed = sequence.length;
     for (let i = 0; i < sequence.length; i++) {
-      const { token, probability } = argmaxSoftmax(out.logits.data as Float32Array, i * vocabulary, vocabulary);
+      const { token, probability } = chooseToken(out.logits.data as Float32Array, i * vocabulary, vocabulary, i === 0 && seconds >= UNSURE_END_MIN_SECONDS, bias?.boosts(ids));
       if (token === END_TOKEN) return { ids, probabilities, runs: 1 };
-      ids.push(token);
-      probabilities.push(probability);
-      if (ids.length >= budget) return { ids, probabilities, runs: 1 };
+      if (taken(ids, probabilities, token, probability) || ids.length >= budget) return { ids, probabilities, runs: 1 };
       if (i + 1 < sequence.length && token !== sequence[i + 1]) {
         agreed = i + 1;
         break;
@@ -85,10 +86,8 @@ export class MoonshineDecoder {
     while (ids.length < budget) {
       out = await this.step([ids.at(-1)!], hidden, past);
       runs++;
-      const { token, probability } = argmaxSoftmax(out.logits.data as Float32Array, 0, vocabulary);
-      if (token === END_TOKEN) break;
-      ids.push(token);
-      probabilities.push(probability);
+      const { token, probability } = chooseToken(out.logits.data as Float32Array, 0, vocabulary, false, bias?.boosts(ids));
+      if (token === END_TOKEN || taken(ids, probabilities, token, probability)) break;
       for (const name of Object.keys(past)) if (name.includes('.decoder.')) past[name] = out[name.replace('past_key_values', 'present')];
     }
     return { ids, probabilities, runs };
@@ -135,11 +134,13 @@ function truncated(cache: ort.Tensor, length: number): ort.Tensor {
   return new ort.Tensor('float32', out, [batch, heads, length, dim]);
 }
 
-function argmaxSoftmax(logits: Float32Array, offset: number, size: number): { token: number; probability: number } {
-  let token = 0;
-  for (let i = 1; i < size; i++) if (logits[offset + i] > logits[offset + token]) token = i;
-  const max = logits[offset + token];
-  let sum = 0;
-  for (let i = 0; i < size; i++) sum += Math.exp(logits[offset + i] - max);
-  return { token, probability: 1 / sum };
+/** Appends a choice; true when it closed a loop, which is then cut off and ends the decode. */
+function taken(ids: number[], probabilities: number[], token: number, probability: number): boolean {
+  ids.push(token);
+  probabilities.push(probability);
+  const cut = loopCut(ids);
+  if (cut === undefined) return false;
+  ids.length = cut;
+  probabilities.length = cut;
+  return true;
 }

@@ -1,6 +1,6 @@
 // The embedded default engine: Moonshine-tiny (MIT), one decode worker per core, one shared queue.
 import { availableParallelism } from 'node:os';
-import type { DecodePriority, Engine, EngineInfo, EngineLoad, Transcription } from '../engine.js';
+import type { DecodePriority, DecodeRequest, Engine, EngineInfo, EngineLoad, Transcription } from '../engine.js';
 import { modelFile, weightsUuid } from '../model-files.js';
 import { siblingScript, WorkerPool } from '../worker-pool.js';
 import type { MoonshineJob, MoonshineWorkerData } from './moonshine-worker.js';
@@ -57,13 +57,13 @@ export class MoonshineEngine implements Engine {
     // All workers are idle, so these run one per worker. A warm-up that fails (a decode timeout set
     // below any decode) does not stop the server: real decodes then fail the same way, and each
     // stream reports it as NET-0000 with the error in the log.
-    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), 'final', 'warm-up').catch(() => undefined)));
+    await Promise.all(Array.from({ length: this.pool.size }, () => this.transcribe(warmUpAudio(), { priority: 'final', stream: 'warm-up' }).catch(() => undefined)));
   }
 
-  async transcribe(audio: Float32Array, priority: DecodePriority, stream: string, draft: readonly number[] = []): Promise<Transcription> {
+  async transcribe(audio: Float32Array, { priority, stream, draft = [], keyterms = [] }: DecodeRequest): Promise<Transcription> {
     const seconds = audio.length / SAMPLE_RATE;
     const input = audio.length >= MIN_INPUT_SAMPLES ? audio : padded(audio, MIN_INPUT_SAMPLES);
-    const { result, runMs } = await this.pool.run({ audio: input, draft }, PRIORITY[priority], stream, [input.buffer as ArrayBuffer]);
+    const { result, runMs } = await this.pool.run({ audio: input, draft, keyterms }, PRIORITY[priority], stream, [input.buffer as ArrayBuffer]);
     if (seconds > 0) {
       // Decode time alone: waiting in the queue is accounted for separately by the callers.
       const cost = runMs / 1000 / seconds;

@@ -1,0 +1,33 @@
+// A word as the engine writes it ("(655-8740),": its core and the punctuation around it), and the
+// one way words are merged when formatting replaces several by one.
+import type { TimedWord } from '../streaming/channel-transcriber.js';
+
+/** A word's punctuation that ends a sentence ("end.", "end?\"", "end!)"). */
+export const SENTENCE_END = /[.?!]["')\]]*$/;
+
+export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** A word's text split around its core: "(655-8740)," → "(", "655-8740", "),". */
+export function splitWord(text: string): { lead: string; core: string; trail: string } {
+  const m = text.match(/^([^\p{L}\p{N}$]*)(.*?)([^\p{L}\p{N}%]*)$/u)!;
+  return { lead: m[1], core: m[2], trail: m[3] };
+}
+
+/** Words with each span [start, end) replaced by one word of `text`: the first start, the last end, the least confidence. */
+export function mergeSpans(words: TimedWord[], parts: ReturnType<typeof splitWord>[], spans: Array<{ start: number; end: number; text: string }>): TimedWord[] {
+  const out: TimedWord[] = [];
+  let i = 0;
+  for (const span of spans) {
+    out.push(...words.slice(i, span.start));
+    const merged = words.slice(span.start, span.end);
+    out.push({
+      text: `${parts[span.start].lead}${span.text}${parts[span.end - 1].trail}`,
+      start: merged[0].start,
+      end: merged.at(-1)!.end,
+      confidence: Math.min(...merged.map((w) => w.confidence)),
+    });
+    i = span.end;
+  }
+  out.push(...words.slice(i));
+  return out;
+}
