@@ -1,9 +1,11 @@
 // Deepgram's text options over a result's words, in the order they build on each other: numbers
-// first (number-format.ts), then their redaction (in whatever form numerals left them), then
+// first (number-format.ts) and the units said after them (`measurements`), then their redaction
+// (in whatever form numerals left them), then
 // spoken punctuation (`dictation`), then `replace`, which sees the words as the client will, then
 // the profanity mask over what is left (a replacement the client chose is theirs to keep).
 import type { TimedWord } from '../streaming/channel-transcriber.js';
 import { applyDictation } from './dictation.js';
+import { abbreviateUnits } from './measurements.js';
 import { formatNumbers, type NumberOptions } from './number-format.js';
 import { maskProfanity } from './profanity.js';
 import { redactNumbers, type Redaction } from './redaction.js';
@@ -13,6 +15,8 @@ export interface TextOptions extends NumberOptions {
   /** Cased, punctuated transcripts (`punctuate` or `smart_format`). */
   punctuate: boolean;
   replacements: Replacement[];
+  /** Units after numbers as abbreviations (`measurements`). */
+  measurements: boolean;
   /** Spoken punctuation commands as marks (`dictation`, which needs `punctuate`). */
   dictation: boolean;
   profanityFilter: boolean;
@@ -21,9 +25,9 @@ export interface TextOptions extends NumberOptions {
   search: string[];
 }
 
-
 export function formatWords(words: TimedWord[], options: TextOptions): TimedWord[] {
-  const numbers = redactNumbers(formatNumbers(words, options), options.redact);
-  const replaced = replaceTerms(options.dictation ? applyDictation(numbers) : numbers, options.replacements);
+  const numbers = formatNumbers(words, options);
+  const redacted = redactNumbers(options.measurements ? abbreviateUnits(numbers) : numbers, options.redact);
+  const replaced = replaceTerms(options.dictation ? applyDictation(redacted) : redacted, options.replacements);
   return options.profanityFilter ? maskProfanity(replaced) : replaced;
 }

@@ -37,7 +37,6 @@ const UNSUPPORTED: Record<string, string> = {
   custom_intent: 'intent recognition',
   custom_intent_mode: 'intent recognition',
   sentiment: 'sentiment analysis',
-  measurements: 'measurement formatting',
 };
 
 /** Streaming-only options: meaningless for a whole file, so ignored as Deepgram ignores them. */

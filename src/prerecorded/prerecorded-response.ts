@@ -7,6 +7,7 @@ import type { SearchResult } from '../formatting/search.js';
 import { SENTENCE_END } from '../formatting/word-spans.js';
 import type { ResultWord } from '../protocol/transcript-format.js';
 import type { PrerecordedOptions, Warning } from './prerecorded-options.js';
+import { mendSeams } from './seams.js';
 import type { FileTranscription } from './transcribe-file.js';
 
 interface Sentence {
@@ -49,24 +50,23 @@ const PARAGRAPH_PAUSE_SECONDS = 1.5;
 
 export function prerecordedResponse({ finals, metadata }: FileTranscription, options: PrerecordedOptions): PrerecordedResponse {
   const { punctuate, search } = options.listen.text;
-  const words: ResultWord[][] = Array.from({ length: metadata.channels }, () => []);
-  const transcripts: string[][] = Array.from({ length: metadata.channels }, () => []);
+  const finalWords: ResultWord[][][] = Array.from({ length: metadata.channels }, () => []);
   // Each term's hits over the whole file: those of every final, best first.
   const searches: SearchResult[][] = Array.from({ length: metadata.channels }, () => search.map((query) => ({ query, hits: [] })));
   for (const final of finals) {
     const [channel] = final.channel_index;
-    const { transcript, words: finalWords } = final.channel.alternatives[0];
-    words[channel].push(...finalWords);
-    if (transcript) transcripts[channel].push(transcript);
+    finalWords[channel].push(final.channel.alternatives[0].words);
     final.channel.search?.forEach((result, i) => searches[channel][i].hits.push(...result.hits));
   }
   for (const result of searches.flat()) result.hits.sort((a, b) => b.confidence - a.confidence);
+  const words = finalWords.map(mendSeams);
   const { type: _type, ...meta } = metadata;
   return {
     metadata: options.warnings.length > 0 ? { ...meta, warnings: options.warnings } : meta,
     results: {
       channels: words.map((channelWords, channel) => {
-        const alternative: Alternative = { transcript: transcripts[channel].join(' '), confidence: meanConfidence(channelWords), words: channelWords };
+        const transcript = channelWords.map((w) => (punctuate ? w.punctuated_word : w.word)).join(' ');
+        const alternative: Alternative = { transcript, confidence: meanConfidence(channelWords), words: channelWords };
         if (options.paragraphs) alternative.paragraphs = paragraphsOf(channelWords);
         return search.length > 0 ? { search: searches[channel], alternatives: [alternative] } : { alternatives: [alternative] };
       }),

@@ -98,6 +98,7 @@ const schema = z.object({
   numerals: booleanParam.default(false),
   profanity_filter: booleanParam.default(false),
   dictation: booleanParam.default(false),
+  measurements: booleanParam.default(false),
   diarize: mustBeOff('diarize'),
   detect_entities: mustBeOff('detect_entities'),
   diarize_model: unsupported('diarize_model'),
@@ -105,7 +106,7 @@ const schema = z.object({
 }).partial({ diarize: true, detect_entities: true, diarize_model: true, callback: true });
 
 /** Options that change formatting on Deepgram but that this engine does not act on. */
-const NO_EFFECT = ['filler_words', 'measurements', 'no_delay', 'version', 'tier', 'tag', 'mip_opt_out'];
+const NO_EFFECT = ['filler_words', 'no_delay', 'version', 'tier', 'tag', 'mip_opt_out'];
 
 /** Deepgram's limit on find-and-replace terms per request. */
 const MAX_REPLACEMENTS = 200;
@@ -225,6 +226,7 @@ export function parseListenOptions(params: URLSearchParams): ListenOptions {
       numerals: q.numerals || q.smart_format,
       smartFormat: q.smart_format,
       replacements: replacements(params.getAll('replace')),
+      measurements: q.measurements,
       // Deepgram acts on dictation only with punctuation on.
       dictation: q.dictation && (q.punctuate || q.smart_format),
       profanityFilter: q.profanity_filter,

@@ -128,6 +128,7 @@ describe('profanity_filter', () => {
     const { transcript, words } = filtered.results.channels[0].alternatives[0];
     assert.match(transcript, /was \*{8} and walked/);
     assert.ok(words.some((w: any) => w.word === '********'), 'the masked word keeps its place and time');
+    assert.match(transcriptOf(await live(file, { profanity_filter: 'true' })), /was \*{8} and walked/, 'live');
   });
 });
 
@@ -178,5 +179,19 @@ describe('dictation', () => {
     assert.match(dictated.results.channels[0].alternatives[0].transcript, /^Send the report to ?day\. Thank you\.$/);
     const plain: any = await client.listen.v1.media.transcribeFile(file, { model: 'nova-3', dictation: true });
     assert.match(plain.results.channels[0].alternatives[0].transcript, /day period thank you period/, 'Deepgram acts on dictation only with punctuate');
+    const speech = speechWav('Send the report today period Thank you period');
+    assert.match(transcriptOf(await live(speech, { dictation: 'true', punctuate: 'true', endpointing: 800 })), /day\. Thank you\.$/, 'live');
+  });
+});
+
+describe('measurements', () => {
+  test('units after numbers are abbreviated, through the SDK', async () => {
+    const file = Uint8Array.from(readFileSync(speechWav('Take fifty milligrams twice a day.')));
+    const client = sdkClient(server, { apiKey: KEY });
+    const plain: any = await client.listen.v1.media.transcribeFile(file, { model: 'nova-3', numerals: true });
+    assert.match(plain.results.channels[0].alternatives[0].transcript, /50 milligrams/);
+    const response: any = await client.listen.v1.media.transcribeFile(file, { model: 'nova-3', numerals: true, measurements: true });
+    assert.match(response.results.channels[0].alternatives[0].transcript, /take 50 mg twice a day/);
+    assert.match(transcriptOf(await live(speechWav('Take fifty milligrams twice a day.'), { measurements: 'true' })), /take fifty mg twice a day/, 'live, numbers as words');
   });
 });

@@ -10,7 +10,7 @@ test('defaults follow Deepgram: endpointing 10 ms, no interims, mono, no punctua
   assert.equal(o.endpointingMs, 10);
   assert.equal(o.interimResults, false);
   assert.equal(o.channels, 1);
-  assert.deepEqual(o.text, { punctuate: false, numerals: false, smartFormat: false, replacements: [], dictation: false, profanityFilter: false, redact: [], search: [] });
+  assert.deepEqual(o.text, { punctuate: false, numerals: false, smartFormat: false, replacements: [], measurements: false, dictation: false, profanityFilter: false, redact: [], search: [] });
   assert.equal(o.encoding, undefined);
 });
 
@@ -33,7 +33,7 @@ test('old LiveKit-Python lower-cased the whole query: still valid', () => {
 
 test('smart_format alone means punctuated text with numerals; repeated extra keys become metadata', () => {
   const o = parse('smart_format=true&extra=a:1&extra=b:x:y');
-  assert.deepEqual(o.text, { punctuate: true, numerals: true, smartFormat: true, replacements: [], dictation: false, profanityFilter: false, redact: [], search: [] });
+  assert.deepEqual(o.text, { punctuate: true, numerals: true, smartFormat: true, replacements: [], measurements: false, dictation: false, profanityFilter: false, redact: [], search: [] });
   assert.deepEqual(o.extra, { a: '1', b: 'x:y' });
 });
 
@@ -52,7 +52,7 @@ test("refusals carry Deepgram's sentence", () => {
 
 test('numerals alone: digits, no punctuation; it is acted on, so not listed as without effect', () => {
   const o = parse('numerals=true');
-  assert.deepEqual(o.text, { punctuate: false, numerals: true, smartFormat: false, replacements: [], dictation: false, profanityFilter: false, redact: [], search: [] });
+  assert.deepEqual(o.text, { punctuate: false, numerals: true, smartFormat: false, replacements: [], measurements: false, dictation: false, profanityFilter: false, redact: [], search: [] });
   assert.deepEqual(o.noEffect, []);
 });
 
