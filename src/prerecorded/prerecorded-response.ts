@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { MetadataMessage } from '../protocol/server-messages.js';
 import type { SearchResult } from '../formatting/search.js';
+import { mendSeams } from '../formatting/seams.js';
 import { SENTENCE_END } from '../formatting/word-spans.js';
 import type { ResultWord } from '../protocol/transcript-format.js';
 import type { PrerecordedOptions, Warning } from './prerecorded-options.js';
-import { mendSeams } from './seams.js';
 import type { FileTranscription } from './transcribe-file.js';
 
 interface Sentence {

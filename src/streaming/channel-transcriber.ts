@@ -18,6 +18,7 @@
 import type { DecodePriority, Engine, EngineWord, Transcript, VadStream } from '../engines/engine.js';
 import { estimateWordTimes } from '../engines/word-timing.js';
 import { spellNumbers } from '../formatting/number-format.js';
+import { continued, openEnded } from '../formatting/seams.js';
 import { dropWords, firstNewWord } from './left-context.js';
 import { SampleBuffer } from './sample-buffer.js';
 import { Segmenter, type Segment } from './segmenter.js';
@@ -151,6 +152,8 @@ export class ChannelTranscriber {
   private said: TimedWord[] = [];
   /** The tokens of the latest decode and the sample it started at: the draft of the next decode from there. */
   private draft: { from: number; tokens: number[] } = { from: -1, tokens: [] };
+  /** The last final with words was cut inside an utterance: the next one goes on with its sentence. */
+  private afterInnerCut = false;
   /** The final decoded early, while silence may yet become an endpoint. */
   private eager?: { audioStart: number; audioEnd: number; decoding: Decoding };
 
@@ -247,14 +250,14 @@ export class ChannelTranscriber {
     // Decodes run in parallel across workers; their Results go out strictly in stream order.
     this.output = this.output.then(async () => {
       try {
-        const heard = await decoding;
+        const heard = (await decoding)();
         this.emit({
           start: segment.windowStart / this.rate,
           end: segment.windowEnd / this.rate,
           isFinal: true,
           speechFinal: segment.reason === 'endpoint' && this.options.speechFinalOnEndpoint,
           fromFinalize,
-          ...heard(),
+          ...this.acrossCuts(heard, segment.reason === 'pause' || segment.reason === 'max-length'),
         });
         this.options.onFinalLatency?.((performance.now() - issuedAt) / 1000);
       } catch (err) {
@@ -264,6 +267,19 @@ export class ChannelTranscriber {
       }
       this.maybeUtteranceEnd();
     });
+  }
+
+  /**
+   * Live, a window cut inside an utterance (at a pause shorter than the endpointing, or at the length
+   * limit) reads on into the next final and its interims (formatting/seams.ts); a whole file is
+   * mended at its end. `finalCutInside`: this is a final, so cut, or not.
+   */
+  private acrossCuts(heard: Transcript, finalCutInside?: boolean): Transcript {
+    if (!this.options.live || heard.words.length === 0) return heard;
+    const opened = this.afterInnerCut ? continued(heard.words) : heard.words;
+    const words = finalCutInside ? openEnded(opened) : opened;
+    if (finalCutInside !== undefined) this.afterInnerCut = finalCutInside;
+    return words === heard.words ? heard : { ...heard, words, text: words.map((w) => w.text).join(' ') };
   }
 
   private maybeInterim(): void {
@@ -295,7 +311,7 @@ export class ChannelTranscriber {
           isFinal: false,
           speechFinal: false,
           fromFinalize: false,
-          ...heard(),
+          ...this.acrossCuts(heard()),
         });
       },
       (err) => {

@@ -180,7 +180,7 @@ describe('dictation', () => {
     const plain: any = await client.listen.v1.media.transcribeFile(file, { model: 'nova-3', dictation: true });
     assert.match(plain.results.channels[0].alternatives[0].transcript, /day period thank you period/, 'Deepgram acts on dictation only with punctuate');
     const speech = speechWav('Send the report today period Thank you period');
-    assert.match(transcriptOf(await live(speech, { dictation: 'true', punctuate: 'true', endpointing: 800 })), /day\. Thank you\.$/, 'live');
+    assert.match(transcriptOf(await live(speech, { dictation: 'true', punctuate: 'true', endpointing: '800' })), /day\. Thank you\.$/, 'live');
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mendSeams } from '../../src/prerecorded/seams.js';
+import { continued, mendSeams, openEnded } from '../../src/formatting/seams.js';
+import type { TimedWord } from '../../src/streaming/channel-transcriber.js';
 import type { ResultWord } from '../../src/protocol/transcript-format.js';
 
 /** One final's words, one a second from `start`. */
@@ -19,4 +20,17 @@ test('a seam that may well end a sentence is left alone', () => {
   assert.equal(text(mendSeams([final('He left.', 0), final('And then it rained.', 2.4)])), 'He left. And then it rained.', '"And" starts sentences');
   assert.equal(text(mendSeams([final('He left.', 0), final('With that, it rained.', 3)])), 'He left. With that, it rained.', 'a pause of a second');
   assert.equal(text(mendSeams([final('Is it?', 0), final('From here?', 2.4)])), 'Is it? From here?', 'a question ends');
+});
+
+const timed = (text: string): TimedWord[] => text.split(' ').map((t, i) => ({ text: t, start: i, end: i + 1, confidence: 0.9 }));
+const live = (words: TimedWord[]) => words.map((w) => w.text).join(' ');
+
+test('live, a final cut inside an utterance ends open and the next goes on with a common word', () => {
+  assert.equal(live(openEnded(timed('through those woods.'))), 'through those woods');
+  assert.equal(live(openEnded(timed('is it ready?'))), 'is it ready?', 'a question stays');
+  assert.equal(live(openEnded(timed('made in the U.S.A.'))), 'made in the U.S.A.', 'an abbreviation keeps its dot');
+  assert.equal(live(openEnded(timed('and so on, etc.'))), 'and so on, etc.');
+  assert.equal(live(continued(timed('With dark secrets.'))), 'with dark secrets.');
+  assert.equal(live(continued(timed('Rachel knew.'))), 'Rachel knew.', 'a name stays');
+  assert.equal(live(continued(timed('I knew.'))), 'I knew.');
 });
