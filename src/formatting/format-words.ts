@@ -1,5 +1,6 @@
 // Deepgram's text options over a result's words, in the order they build on each other: numbers
-// first (number-format.ts) and the units said after them (`measurements`), then their redaction
+// first (number-format.ts; smart_format adds spoken emails and web addresses) and the units said
+// after them (`measurements`), then their redaction
 // (in whatever form numerals left them), then
 // spoken punctuation (`dictation`), then `replace`, which sees the words as the client will, then
 // the profanity mask over what is left (a replacement the client chose is theirs to keep).
@@ -9,6 +10,7 @@ import { abbreviateUnits } from './measurements.js';
 import { formatNumbers, type NumberOptions } from './number-format.js';
 import { maskProfanity } from './profanity.js';
 import { redactNumbers, type Redaction } from './redaction.js';
+import { writeAddresses } from './spoken-addresses.js';
 import { replaceTerms, type Replacement } from './replacements.js';
 
 export interface TextOptions extends NumberOptions {
@@ -26,7 +28,8 @@ export interface TextOptions extends NumberOptions {
 }
 
 export function formatWords(words: TimedWord[], options: TextOptions): TimedWord[] {
-  const numbers = formatNumbers(words, options);
+  const formatted = formatNumbers(words, options);
+  const numbers = options.smartFormat ? writeAddresses(formatted) : formatted;
   const redacted = redactNumbers(options.measurements ? abbreviateUnits(numbers) : numbers, options.redact);
   const replaced = replaceTerms(options.dictation ? applyDictation(redacted) : redacted, options.replacements);
   return options.profanityFilter ? maskProfanity(replaced) : replaced;

@@ -5,7 +5,7 @@
 // shares its span (merges: mergeSpans).
 import type { TimedWord } from '../streaming/channel-transcriber.js';
 import { digitGroup, DIGIT_RUN, spokenForm } from './number-words.js';
-import { capitalized, mergeSpans, SENTENCE_END, splitWord } from './word-spans.js';
+import { capitalized, mergeSpans, SENTENCE_END, splitInto, splitWord } from './word-spans.js';
 import { numeralSpans } from './spoken-numbers.js';
 
 export interface NumberOptions {
@@ -36,16 +36,7 @@ export function spellNumbers(words: TimedWord[]): TimedWord[] {
       return;
     }
     const sentenceStart = i === 0 || SENTENCE_END.test(words[i - 1].text);
-    const span = (word.end - word.start) / spoken.length;
-    spoken.forEach((text, k) => {
-      const cased = k === 0 && sentenceStart ? capitalized(text) : text;
-      out.push({
-        text: `${k === 0 ? lead : ''}${cased}${k === spoken.length - 1 ? trail : ''}`,
-        start: word.start + k * span,
-        end: word.start + (k + 1) * span,
-        confidence: word.confidence,
-      });
-    });
+    out.push(...splitInto(word, sentenceStart ? [capitalized(spoken[0]), ...spoken.slice(1)] : spoken));
   });
   return out;
 }

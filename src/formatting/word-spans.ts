@@ -13,6 +13,18 @@ export function splitWord(text: string): { lead: string; core: string; trail: st
   return { lead: m[1], core: m[2], trail: m[3] };
 }
 
+/** `word` said as several words (`texts`): its punctuation at the ends, its span shared, its confidence kept. */
+export function splitInto(word: TimedWord, texts: string[]): TimedWord[] {
+  const { lead, trail } = splitWord(word.text);
+  const span = (word.end - word.start) / texts.length;
+  return texts.map((text, k) => ({
+    text: `${k === 0 ? lead : ''}${text}${k === texts.length - 1 ? trail : ''}`,
+    start: word.start + k * span,
+    end: word.start + (k + 1) * span,
+    confidence: word.confidence,
+  }));
+}
+
 /** Words with each span [start, end) replaced by one word of `text`: the first start, the last end, the least confidence. */
 export function mergeSpans(words: TimedWord[], parts: ReturnType<typeof splitWord>[], spans: Array<{ start: number; end: number; text: string }>): TimedWord[] {
   const out: TimedWord[] = [];

@@ -1,8 +1,8 @@
 // One channel of a live stream: audio → VAD → segments → engine → windows of text, in order.
 //
 // Every sample belongs to exactly one final window ([windowStart, windowEnd) tiles the stream), and
-// every speech sample is decoded in a final, so nothing is lost. Numbers are taken in spoken words
-// (formatting writes them as the client asked). A segment that closely follows
+// every speech sample is decoded in a final, so nothing is lost. Numbers and addresses are taken in
+// spoken words (formatting writes them as the client asked). A segment that closely follows
 // earlier speech is decoded with that speech as left context (left-context.ts), and the words
 // already sent are dropped, so nothing is said twice. Interim results re-decode the open segment on
 // a cadence that stretches when the engine is busy; they are dropped, never queued behind, when a
@@ -19,6 +19,7 @@ import type { DecodePriority, Engine, EngineWord, Transcript, VadStream } from '
 import { estimateWordTimes } from '../engines/word-timing.js';
 import { spellNumbers } from '../formatting/number-format.js';
 import { continued, openEnded } from '../formatting/seams.js';
+import { spellAddresses } from '../formatting/spoken-addresses.js';
 import { dropWords, firstNewWord } from './left-context.js';
 import { SampleBuffer } from './sample-buffer.js';
 import { Segmenter, type Segment } from './segmenter.js';
@@ -397,10 +398,11 @@ export class ChannelTranscriber {
 
 /**
  * A decode in spoken words: the model writes the same number as "716-244", "seven one six two" or
- * "Seven, one, six" from one decode to the next, so words are compared with what earlier finals
- * said (left context), and formatted for the client (formatting/), only in the form they were said.
+ * "Seven, one, six" from one decode to the next (and an email either way), so words are compared
+ * with what earlier finals said (left context), and formatted for the client (formatting/), only in
+ * the form they were said.
  */
 function spoken(t: Transcript): Transcript {
-  const words = spellNumbers(t.words);
+  const words = spellAddresses(spellNumbers(t.words));
   return { ...t, words, text: words.map((w) => w.text).join(' ') };
 }

@@ -195,3 +195,15 @@ describe('measurements', () => {
     assert.match(transcriptOf(await live(speechWav('Take fifty milligrams twice a day.'), { measurements: 'true' })), /take fifty mg twice a day/, 'live, numbers as words');
   });
 });
+
+describe('smart_format addresses', () => {
+  test('an email is said in words by default and written as one with smart_format, through the SDK', async () => {
+    // The model itself writes "jane@exampoel.com".
+    const file = Uint8Array.from(readFileSync(speechWav('Please write to jane at example dot com today.')));
+    const client = sdkClient(server, { apiKey: KEY });
+    const plain: any = await client.listen.v1.media.transcribeFile(file, { model: 'nova-3' });
+    assert.match(plain.results.channels[0].alternatives[0].transcript, /write to jane at \w+ dot com/);
+    const response: any = await client.listen.v1.media.transcribeFile(file, { model: 'nova-3', smart_format: true });
+    assert.match(response.results.channels[0].alternatives[0].transcript, /write to jane@\w+\.com/i);
+  });
+});
