@@ -5,6 +5,7 @@
 // transcribes a file or stdin live; `transcribe` a whole file at once.
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
+import { ENGINE_MODELS, type EngineModel } from '../engines/engine-set.js';
 import { defaultConfig, defaultRequestLogPath } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
 import { formatCheck, runDoctor } from './doctor.js';
@@ -22,6 +23,14 @@ const integer = (value: string): number => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
   return n;
+};
+
+/** "tiny,base" or "moonshine-tiny,moonshine-base" → the Earshot model names, in order. */
+const models = (value: string): EngineModel[] => {
+  const names = value.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean).map((m) => (m.startsWith('moonshine-') ? m : `moonshine-${m}`));
+  const unknown = names.filter((m) => !ENGINE_MODELS.includes(m));
+  if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`expected a comma-separated list of ${ENGINE_MODELS.map((m) => m.replace(/^moonshine-/, '')).join(', ')}${unknown.length ? `, not ${unknown.join(', ')}` : ''}`);
+  return [...new Set(names)] as EngineModel[];
 };
 
 const MB = 1024 * 1024;
@@ -44,7 +53,8 @@ program
   .option('--max-frame-kb <n>', 'largest WebSocket message accepted; a larger one closes the stream with 1009', integer, defaultConfig.maxFrameBytes / 1024)
   .option('--max-unread-kb <n>', 'messages a live client may leave unread before it is disconnected (1008, reason names it)', integer, defaultConfig.maxUnreadBytes / 1024)
   .option('--upload-idle-timeout <ms>', 'a pre-recorded upload that sends nothing for this long is answered 408', integer, defaultConfig.uploadIdleTimeoutMs)
-  .option('--workers <n>', 'decode worker threads', integer, defaultConfig.decodeWorkers)
+  .option('--models <names>', `speech models to load, the default first, comma-separated: ${ENGINE_MODELS.map((m) => m.replace(/^moonshine-/, '')).join(', ')} (model= on a request picks one; Deepgram names use the default)`, models, defaultConfig.models)
+  .option('--workers <n>', 'decode worker threads per model', integer, defaultConfig.decodeWorkers)
   .option('--max-backlog <s>', 'unfinalized audio per stream, in seconds, past which its frames are not read until the engine catches up', integer, defaultConfig.maxBacklogSeconds)
   .option('--inactivity-timeout <ms>', 'NET-0001: close a stream after this long without audio/frames', integer, defaultConfig.inactivityTimeoutMs)
   .option('--keepalive-before-audio', 'let KeepAlive alone keep a stream open before its first audio (for clients that gate silence)', false)
@@ -76,6 +86,7 @@ program
           maxFrameBytes: opts.maxFrameKb * 1024,
           maxUnreadBytes: opts.maxUnreadKb * 1024,
           uploadIdleTimeoutMs: opts.uploadIdleTimeout,
+          models: opts.models,
           decodeWorkers: opts.workers,
           maxBacklogSeconds: opts.maxBacklog,
           inactivityTimeoutMs: opts.inactivityTimeout,

@@ -76,6 +76,7 @@ export function formatRecord(r: RequestRecord, stream: NodeJS.WriteStream): stri
     if (fix) lines.push(`  fix         ${fix}`);
     return lines.join('\n');
   }
+  if (r.model) lines.push(`  model       ${r.model}`);
   lines.push(`  audio       ${r.bytesReceived} bytes, ${r.audioSeconds.toFixed(2)} s${r.format ? ` (${r.format})` : ''}`);
   lines.push(`  received    ${tally(r.framesReceived)}`);
   lines.push(`  sent        ${tally(r.messagesSent)}`);

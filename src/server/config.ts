@@ -2,6 +2,7 @@
 // printed by the CLI, so a setting has one name everywhere.
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
+import type { EngineModel } from '../engines/engine-set.js';
 
 export interface ServerConfig {
   host: string;
@@ -21,6 +22,9 @@ export interface ServerConfig {
   inactivityTimeoutMs: number;
   /** Let KeepAlive alone keep a stream open before its first audio (LiveKit-style clients). */
   keepAliveBeforeAudio: boolean;
+  /** Speech models to load (Earshot names), the default first: `model=` picks among them. */
+  models: EngineModel[];
+  /** Decode worker threads per model. */
   decodeWorkers: number;
   /** A decode slower than this is an engine stall (NET-0000). */
   decodeTimeoutMs: number;
@@ -80,6 +84,8 @@ export const defaultConfig: ServerConfig = {
   trustProxy: false,
   inactivityTimeoutMs: 10_000,
   keepAliveBeforeAudio: false,
+  // Tiny by default: on 2 cores it keeps 24 live streams real time; base is 1.5x its cost (dev set, README).
+  models: ['moonshine-tiny'],
   decodeWorkers: availableParallelism(),
   decodeTimeoutMs: 30_000,
   unendpointedGapMs: 800,

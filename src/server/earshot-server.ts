@@ -26,6 +26,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
+import type { EngineSet } from '../engines/engine-set.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
 import { Session } from '../protocol/session.js';
@@ -36,6 +37,7 @@ import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
 import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EngineWatch } from './engine-watch.js';
+import { engineForModel } from './model-choice.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
@@ -67,11 +69,12 @@ const requestsQuery = z.object({
 interface AcceptedHandshake {
   record: RequestRecord;
   options: ListenOptions;
+  engine: Engine;
 }
 
 export interface EarshotServerDeps {
   config: ServerConfig;
-  engine: Engine;
+  engines: EngineSet;
   vad: VoiceActivityDetector;
   log: Logger;
   /** The request log, and the keys made with `earshot keys create` (beside those given with --api-key). */
@@ -111,9 +114,9 @@ export class EarshotServer {
       onStoreError: (err) => deps.log.error({ err: String(err) }, 'the key store failed'),
     });
     this.records = new RequestLogWriter(deps.store.requests, deps.log);
-    this.engineWatch = new EngineWatch(deps.engine, deps.log);
+    this.engineWatch = new EngineWatch(deps.engines.defaultEngine, deps.log);
     this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
-    this.metrics = new Metrics(deps.engine, {
+    this.metrics = new Metrics(deps.engines.defaultEngine, {
       running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
       pausedStreams: () => [...this.sessions].filter((s) => s.paused).length,
     });
@@ -333,12 +336,12 @@ export class EarshotServer {
       record = this.newRecord(req, url, requestId);
       checkUpgrade(req);
       const accepted = record;
-      this.admit(req, url, (options, caller) => {
+      this.admit(req, url, (options, caller, engine) => {
         // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
         accepted.keyId = caller;
         this.requestIds.set(req, requestId);
         // A client gone while its token was checked is destroyed by handleUpgrade.
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record: accepted, options }));
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record: { ...accepted, model: engine.info.name }, options, engine }));
       }).catch(refuse);
     } catch (err) {
       refuse(err);
@@ -392,7 +395,7 @@ export class EarshotServer {
    * state. From the stream limit to `accept` (which starts the Session) the code is synchronous, so
    * the limit holds however many handshakes wait on token verification together.
    */
-  private async admit<T>(req: IncomingMessage, url: URL, accept: (options: ListenOptions, caller: string | undefined) => T): Promise<T> {
+  private async admit<T>(req: IncomingMessage, url: URL, accept: (options: ListenOptions, caller: string | undefined, engine: Engine) => T): Promise<T> {
     if (!LISTEN_PATH.test(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
     this.checkRate(req);
     const caller = await this.auth.check(req, 'listen');
@@ -402,7 +405,8 @@ export class EarshotServer {
     if (maxStreamsPerKey > 0 && caller && (this.streamsPerKey.get(caller) ?? 0) >= maxStreamsPerKey) {
       throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: this key has ${maxStreamsPerKey} streams open (--max-streams-per-key).`);
     }
-    return accept(parseListenOptions(url.searchParams), caller);
+    const options = parseListenOptions(url.searchParams);
+    return accept(options, caller, engineForModel(this.deps.engines, options.model));
   }
 
   /**
@@ -426,8 +430,8 @@ export class EarshotServer {
     }
   }
 
-  private startSession(ws: WebSocket, { record, options }: AcceptedHandshake): void {
-    const { config, engine, vad } = this.deps;
+  private startSession(ws: WebSocket, { record, options, engine }: AcceptedHandshake): void {
+    const { config, vad } = this.deps;
     const { requestId, keyId: caller } = record;
     if (caller) this.streamsPerKey.set(caller, (this.streamsPerKey.get(caller) ?? 0) + 1);
     this.records.write(record);

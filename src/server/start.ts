@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { ffmpegAvailable } from '../audio/ffmpeg-decoder.js';
 import type { Engine } from '../engines/engine.js';
-import { MoonshineEngine } from '../engines/moonshine/moonshine-engine.js';
+import { EngineSet } from '../engines/engine-set.js';
 import { SileroVad } from '../engines/silero-vad/silero-vad.js';
 import { openStateStore, StoreError } from '../store/state-store.js';
 import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
@@ -13,6 +13,8 @@ import { EarshotServer } from './earshot-server.js';
 
 export interface RunningEarshot {
   server: EarshotServer;
+  engines: EngineSet;
+  /** The default engine. */
   engine: Engine;
   address: AddressInfo;
   url: string;
@@ -37,11 +39,11 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
     await store.close();
     throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS), or create one with 'earshot keys create', to listen on ${config.host}`);
   }
-  const engine = new MoonshineEngine({ workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs });
   const vad = new SileroVad();
+  const engines = EngineSet.build({ models: config.models, workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs }, vad);
   const loading = performance.now();
-  await Promise.all([engine.load(), vad.load()]);
-  log.info({ engine: engine.info, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
+  await Promise.all([engines.load(), vad.load()]);
+  log.info({ engines: engines.all.map((e) => e.info), default: engines.defaultEngine.info.name, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
 
   if (!ffmpegAvailable()) log.warn('ffmpeg is not installed: only WAV and raw PCM can be decoded (scripts/install-system-packages.sh installs it)');
   const prune = () => store.requests.prune(config.requestLogDays);
@@ -49,7 +51,7 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   // Retention is applied at start and then daily, so a long-running server keeps its log bounded.
   const pruning = setInterval(() => prune().catch((err) => log.error({ err: String(err) }, 'request log pruning failed')), 86_400_000).unref();
   log.info({ store: store.where, server: serverName, retentionDays: config.requestLogDays, pruned }, 'request log open');
-  const server = new EarshotServer({ config, engine, vad, log, store, serverName, authRequired });
+  const server = new EarshotServer({ config, engines, vad, log, store, serverName, authRequired });
   const address = await server.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
@@ -57,14 +59,15 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   log.info({ url: `${url}/v1/listen` }, 'listening');
   return {
     server,
-    engine,
+    engines,
+    engine: engines.defaultEngine,
     address,
     url,
     async stop(graceMs = 0) {
       await server.drain(graceMs);
       clearInterval(pruning);
       await store.close();
-      await Promise.all([engine.close(), vad.close()]);
+      await Promise.all([engines.close(), vad.close()]);
     },
   };
 }

@@ -40,6 +40,8 @@ export interface RequestRecord {
   bytesReceived: number;
   /** Seconds of audio decoded (per channel), as Metadata counts them. */
   audioSeconds: number;
+  /** The model that transcribed it (an Earshot name, whatever `model` the client sent); absent in older records and for refusals. */
+  model?: string;
   /** What the audio turned out to be, e.g. "linear16 16000 Hz, 1 channel" or "WebM/Matroska → 48000 Hz, 1 channel". */
   format?: string;
   /** Messages sent to the client, by type. */

@@ -65,3 +65,11 @@ test('numbers said in groups are speech; a number said five times over is a loop
 test('a loop inside one word is cut after its first copy', () => {
   assert.equal(kept('I sat at my phone. 10-10-10-10-10-10-10-10-10-10'), 'I sat at my phone. 10-');
 });
+
+test('copies are compared regardless of case; an end is passed over only for a plausible runner-up', () => {
+  assert.equal(kept('And so my fellow Americans, and so my fellow Americans, and so my fellow Americans,'), 'And so my fellow Americans,');
+  const l = new Float32Array(16).fill(-30);
+  l[END_TOKEN] = Math.log(0.8);
+  l[7] = Math.log(0.02);
+  assert.equal(chooseToken(l, 0, 16, true).token, END_TOKEN, 'base on a word\'s tail: "Oh" at 0.02');
+});

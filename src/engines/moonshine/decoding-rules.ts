@@ -8,6 +8,8 @@
 //   Only for a second of audio or more: a shorter piece (a client that sends Finalize after every
 //   20 ms frame) often holds no whole word, and decoding on from the runner-up there invents some
 //   ("tshshsh", "high high high"); the AN4 files that came out empty hold 1.6 s of speech or more.
+//   And only to a runner-up the model finds plausible (p ≥ 0.05; on those files 0.07–0.37): base,
+//   given 1.3 s of a word's tail and silence, puts the end at 0.8 and "Oh" second at 0.02.
 // - **No loops.** On speech the model cannot follow (real speech spliced out of order, a test's fuzz),
 //   tiny falls into repeating a phrase or a number until the token budget: "18th and 18th and …",
 //   "3. Have an ozone. 3. Have an ozone. …" (24 of 60 such clips). A loop is cut after its first copy.
@@ -22,8 +24,9 @@ export const END_TOKEN = 2;
 
 /** An end token put first with less probability than this is passed over (see above)… */
 const SURE_END = 0.9;
-/** …in a decode of at least this much audio. */
+/** …in a decode of at least this much audio, for a runner-up at least this likely. */
 export const UNSURE_END_MIN_SECONDS = 1;
+const MIN_RUNNER_UP = 0.05;
 /** A unit of this many tokens or more is a loop at its third copy ("and could hold it." ×3)… */
 const PHRASE_TOKENS = 3;
 const PHRASE_COPIES = 3;
@@ -68,12 +71,14 @@ export function chooseToken(logits: Float32Array, offset: number, size: number, 
   let sum = 0;
   for (let i = 0; i < size; i++) sum += Math.exp(logits[offset + i] - max);
   const probability = (token: number) => Math.exp(logits[offset + token] - max) / sum;
-  if (passOverUnsureEnd && best === END_TOKEN && probability(END_TOKEN) < SURE_END) best = bestWord;
+  if (passOverUnsureEnd && best === END_TOKEN && probability(END_TOKEN) < SURE_END && probability(bestWord) >= MIN_RUNNER_UP) best = bestWord;
   return { token: best, probability: probability(best) };
 }
 
 /** Moonshine's vocabulary is Llama's SentencePiece one: a piece starting with "▁" starts a word. */
 const piece = (id: number): string | undefined => llamaTokenizer.vocabById[id];
+/** A token as copies are compared: "▁And" is "▁and". */
+const key = (id: number): string => piece(id)?.toLowerCase() ?? String(id);
 const startsWord = (id: number): boolean => piece(id)?.startsWith('▁') ?? true;
 const NUMERIC_PIECE = /^▁?([0-9]+|zero|one|two|three|four|five|six|seven|eight|nine|oh|[,.\-:])?$/i;
 const numeric = (id: number): boolean => NUMERIC_PIECE.test(piece(id) ?? 'x');
@@ -95,7 +100,7 @@ export function loopCut(ids: readonly number[]): number | undefined {
     const copies = loopCopies(ids.slice(end - unit));
     if (ids.length < unit * copies) continue;
     let repeats = true;
-    for (let i = end - unit * copies; i < end - unit && repeats; i++) repeats = ids[i] === ids[i + unit];
+    for (let i = end - unit * copies; i < end - unit && repeats; i++) repeats = ids[i] === ids[i + unit] || key(ids[i]) === key(ids[i + unit]);
     if (!repeats) continue;
     // To the end of the word the first copy ends in, unless the loop is one word ("10-10-10-…").
     const cut = end - unit * (copies - 1);

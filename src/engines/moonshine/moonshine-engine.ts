@@ -1,4 +1,5 @@
-// The embedded default engine: Moonshine-tiny (MIT), one decode worker per core, one shared queue.
+// Moonshine (MIT), tiny or base, one decode worker per core, one shared queue. The two differ only in
+// their weights and the decoder's cache shape, which the decoder reads from the model.
 import { availableParallelism } from 'node:os';
 import type { DecodePriority, DecodeRequest, Engine, EngineInfo, EngineLoad, Transcription } from '../engine.js';
 import { modelFile, weightsUuid } from '../model-files.js';
@@ -18,7 +19,12 @@ const MIN_INPUT_SAMPLES = 1024;
 /** Weight of the newest decode in the running cost estimate. */
 const COST_SMOOTHING = 0.2;
 
+/** The Moonshine models Earshot installs (models/manifest.json), by their Earshot names. */
+export const MOONSHINE_MODELS = ['moonshine-tiny', 'moonshine-base'] as const;
+export type MoonshineModel = (typeof MOONSHINE_MODELS)[number];
+
 export interface MoonshineOptions {
+  model?: MoonshineModel;
   workers?: number;
   /** A decode that takes longer than this means the engine is stuck (NET-0000). */
   decodeTimeoutMs?: number;
@@ -32,12 +38,13 @@ export class MoonshineEngine implements Engine {
   private cost = 0;
 
   constructor(options: MoonshineOptions = {}) {
-    const encoder = modelFile('moonshine-tiny', 'encoder_model.onnx');
-    const decoder = modelFile('moonshine-tiny', 'decoder_model_merged.onnx');
-    this.info = { uuid: weightsUuid([encoder, decoder]), name: 'moonshine-tiny', version: encoder.source.split('@').pop()!, arch: 'moonshine' };
+    const model = options.model ?? 'moonshine-tiny';
+    const encoder = modelFile(model, 'encoder_model.onnx');
+    const decoder = modelFile(model, 'decoder_model_merged.onnx');
+    this.info = { uuid: weightsUuid([encoder, decoder]), name: model, version: encoder.source.split('@').pop()!, arch: 'moonshine' };
     const workerData: MoonshineWorkerData = { encoderPath: encoder.path, decoderPath: decoder.path, sampleRate: SAMPLE_RATE };
     this.pool = new WorkerPool({
-      name: 'moonshine',
+      name: model,
       script: siblingScript(import.meta.url, 'moonshine-worker'),
       size: options.workers ?? availableParallelism(),
       workerData,
