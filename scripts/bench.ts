@@ -1,4 +1,4 @@
-// `npm run bench [-- --streams 1,2,4,8 --quick --devset [--utterances 20 --devset-streams 8,16,24,32] --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
+// `npm run bench [-- --models base --streams 1,2,4,8 --quick --devset [--utterances 20 --devset-streams 8,16,24,32] --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
 // N concurrent clients stream speech to a real `earshot serve` at real-time pace, as a voice agent
 // would (interim_results, vad_events, endpointing=300), and the figures are printed. On festival's
 // passage (known word times): server CPU per audio second, end of utterance → speech_final latency,
@@ -188,7 +188,10 @@ async function main(): Promise<void> {
   if (!args.includes('--soak') && !args.includes('--prerecorded-only') && !devsetOnly) await decodeCosts(p);
   if (args.includes('--formats-only')) return;
   const port = await freePort();
-  const server = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', String(port), '--max-streams', '200'], {
+  // --models tiny | base | tiny,base: what the server loads, the first serving every stream.
+  const models = option('--models');
+  if (models) console.log(`models: ${models} (the first serves every stream)\n`);
+  const server = spawn(process.execPath, ['dist/cli/main.js', 'serve', '--port', String(port), '--max-streams', '200', ...(models ? ['--models', models] : [])], {
     env: { ...process.env, EARSHOT_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
