@@ -20,8 +20,6 @@ export interface EngineWord {
 
 /** What was said, in words. */
 export interface Transcript {
-  /** Cased, punctuated text. */
-  text: string;
   confidence: number;
   words: EngineWord[];
 }

@@ -38,7 +38,6 @@ export interface WindowResult {
   isFinal: boolean;
   speechFinal: boolean;
   fromFinalize: boolean;
-  text: string;
   confidence: number;
   words: TimedWord[];
 }
@@ -126,8 +125,8 @@ export function channelSegmenter(c: { rate: number; frameSamples: number; endSil
 }
 
 /** What a decode contributes to a Results window. */
-type Heard = Pick<WindowResult, 'text' | 'confidence' | 'words'>;
-const NOTHING_HEARD: Heard = { text: '', confidence: 0, words: [] };
+type Heard = Pick<WindowResult, 'confidence' | 'words'>;
+const NOTHING_HEARD: Heard = { confidence: 0, words: [] };
 /** A decode under way; what it resolves to gives the words, called once every earlier final is out. */
 type Decoding = Promise<() => Heard>;
 
@@ -280,7 +279,7 @@ export class ChannelTranscriber {
     const opened = this.afterInnerCut ? continued(heard.words) : heard.words;
     const words = finalCutInside ? openEnded(opened) : opened;
     if (finalCutInside !== undefined) this.afterInnerCut = finalCutInside;
-    return words === heard.words ? heard : { ...heard, words, text: words.map((w) => w.text).join(' ') };
+    return words === heard.words ? heard : { ...heard, words };
   }
 
   private maybeInterim(): void {
@@ -341,14 +340,14 @@ export class ChannelTranscriber {
       this.draft = { from, tokens: decoded.tokens };
       const t = spoken(decoded);
       return () => {
-        if (!ownAudio) return { text: t.text, confidence: t.confidence, words: onClock(t.words, from / this.rate) };
+        if (!ownAudio) return { confidence: t.confidence, words: onClock(t.words, from / this.rate) };
         const contextStart = from / this.rate;
         const words = onClock(t.words, contextStart);
         const context = this.said.filter((w) => (w.start + w.end) / 2 >= contextStart).map((w) => w.text);
         const fresh = dropWords({ ...t, words }, firstNewWord(words, context, segmentStart / this.rate), this.said.at(-1)?.text);
         // Times laid over context and segment together drift across the seam; the segment alone has only its words.
         const times = estimateWordTimes(fresh.words.map((w) => w.text), ownAudio, this.rate);
-        return { text: fresh.text, confidence: fresh.confidence, words: onClock(fresh.words.map((w, i) => ({ ...w, ...times[i] })), segmentStart / this.rate) };
+        return { confidence: fresh.confidence, words: onClock(fresh.words.map((w, i) => ({ ...w, ...times[i] })), segmentStart / this.rate) };
       };
     });
   }
@@ -403,6 +402,5 @@ export class ChannelTranscriber {
  * the form they were said.
  */
 function spoken(t: Transcript): Transcript {
-  const words = spellAddresses(spellNumbers(t.words));
-  return { ...t, words, text: words.map((w) => w.text).join(' ') };
+  return { ...t, words: spellAddresses(spellNumbers(t.words)) };
 }

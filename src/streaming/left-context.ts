@@ -63,5 +63,5 @@ export function dropWords(transcription: Transcript, count: number, lastSaid?: s
   const words = transcription.words.slice(count);
   if (words.length > 0 && lastSaid && SENTENCE_END.test(lastSaid)) words[0] = { ...words[0], text: capitalized(words[0].text) };
   const logMean = words.reduce((sum, w) => sum + Math.log(Math.max(w.confidence, 1e-9)), 0) / Math.max(1, words.length);
-  return { text: words.map((w) => w.text).join(' '), confidence: words.length ? Math.exp(logMean) : 0, words };
+  return { confidence: words.length ? Math.exp(logMean) : 0, words };
 }

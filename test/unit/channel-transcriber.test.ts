@@ -53,7 +53,7 @@ function scriptedEngine(calls: Call[], pushedSeconds: () => number, failing?: (t
       calls.push({ seconds: audio.length / RATE, pushedSeconds: pushedSeconds(), priority, draft, tokens });
       await Promise.resolve();
       if (priority === 'final' && failing?.(tokens)) throw new Error('scripted engine failure');
-      return { text: words.map((w) => w.text).join(' '), confidence: 1, words, tokens };
+      return { confidence: 1, words, tokens };
     },
   };
 }

@@ -39,7 +39,7 @@ const engine: Engine = {
   maxSegmentSeconds: 20,
   load: async () => {},
   close: async () => {},
-  transcribe: async () => ({ text: '', confidence: 0, words: [], tokens: [] }),
+  transcribe: async () => ({ confidence: 0, words: [], tokens: [] }),
   stats: () => ({ workers: 1, busy: 0, queued: 0, costPerAudioSecond: 0, finalWaitSeconds: 0, interimWaitSeconds: 0 }),
 };
 

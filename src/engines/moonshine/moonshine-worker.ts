@@ -38,7 +38,6 @@ port.on('message', async ({ audio, draft, keyterms }: MoonshineJob) => {
     const tokenWords = tokensToWords(ids, probabilities);
     const times = estimateWordTimes(tokenWords.map((w) => w.text), audio, sampleRate);
     const result: Transcription = {
-      text: tokenWords.map((w) => w.text).join(' '),
       confidence: probabilities.length ? Math.exp(probabilities.reduce((s, p) => s + Math.log(p), 0) / probabilities.length) : 0,
       words: tokenWords.map((w, i) => ({ text: w.text, confidence: w.confidence, start: times[i].start, end: times[i].end })),
       tokens: ids,
