@@ -3,7 +3,7 @@
 // the model put on the word before it, a sentence's end capitalizes the next word, and after a
 // determiner the word stays a word ("a period of time", "the comma").
 import type { TimedWord } from '../streaming/channel-transcriber.js';
-import { capitalized, SENTENCE_END, splitWord } from './word-spans.js';
+import { capitalized, saidAt, SENTENCE_END, splitWord } from './word-spans.js';
 
 /** Each command's words and its mark; the longest match wins ("question mark" before "mark"). */
 const COMMANDS: Array<[string[], string]> = [
@@ -23,7 +23,7 @@ export function applyDictation(words: TimedWord[]): TimedWord[] {
   const out: TimedWord[] = [];
   let sentenceEnded = false;
   for (let i = 0; i < words.length; i++) {
-    const command = COMMANDS.find(([said]) => said.every((w, k) => cores[i + k] === w));
+    const command = COMMANDS.find(([said]) => saidAt(cores, i, said));
     const previous = out.at(-1);
     if (!command || !previous || DETERMINERS.has(splitWord(previous.text).core.toLowerCase())) {
       out.push(sentenceEnded ? { ...words[i], text: capitalized(words[i].text) } : words[i]);

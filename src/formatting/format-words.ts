@@ -1,7 +1,6 @@
 // Deepgram's text options over a result's words, in the order they build on each other: numbers
 // first (number-format.ts; smart_format adds spoken emails and web addresses) and the units said
-// after them (`measurements`), then their redaction
-// (in whatever form numerals left them), then
+// after them (`measurements`), then their redaction (in whatever form numerals left them), then
 // spoken punctuation (`dictation`), then `replace`, which sees the words as the client will, then
 // the profanity mask over what is left (a replacement the client chose is theirs to keep).
 import type { TimedWord } from '../streaming/channel-transcriber.js';

@@ -3,7 +3,7 @@
 // a number: "a foot of snow" and "the metre of a poem" stay words.
 import type { TimedWord } from '../streaming/channel-transcriber.js';
 import { numeralSpans } from './spoken-numbers.js';
-import { mergeSpans, splitWord } from './word-spans.js';
+import { mergeSpans, saidAt, splitWord, type WordSpan } from './word-spans.js';
 
 /** Units said in several words. */
 const PHRASES: Array<[string, string]> = [
@@ -32,10 +32,10 @@ export function abbreviateUnits(words: TimedWord[]): TimedWord[] {
   const parts = words.map((w) => splitWord(w.text));
   const cores = parts.map((p) => p.core.toLowerCase());
   const numberEnds = new Set(numeralSpans(cores, parts.map((p) => p.trail !== '')).map((s) => s.end));
-  const spans: Array<{ start: number; end: number; text: string }> = [];
+  const spans: WordSpan[] = [];
   for (let i = 1; i < cores.length; i++) {
     if (!numberEnds.has(i) && !isNumber(cores[i - 1])) continue;
-    const unit = UNITS.find(([said]) => said.every((w, k) => cores[i + k] === w));
+    const unit = UNITS.find(([said]) => saidAt(cores, i, said));
     if (!unit) continue;
     spans.push({ start: i, end: i + unit[0].length, text: unit[1] });
     i += unit[0].length - 1;

@@ -4,8 +4,8 @@
 // maps words to words, so every output word keeps a time and a confidence: a word split in several
 // shares its span (merges: mergeSpans).
 import type { TimedWord } from '../streaming/channel-transcriber.js';
-import { digitGroup, DIGIT_RUN, spokenForm } from './number-words.js';
-import { capitalized, mergeSpans, SENTENCE_END, splitInto, splitWord } from './word-spans.js';
+import { DIGIT_RUN, DIGIT_WORDS, digitGroup, spokenForm } from './number-words.js';
+import { capitalized, mergeSpans, SENTENCE_END, splitInto, splitWord, type WordSpan } from './word-spans.js';
 import { numeralSpans } from './spoken-numbers.js';
 
 export interface NumberOptions {
@@ -15,7 +15,7 @@ export interface NumberOptions {
   smartFormat: boolean;
 }
 
-const DIGIT_WORDS = new Set(['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine']);
+const SPOKEN_DIGITS = new Set([...DIGIT_WORDS, 'oh']);
 
 /** Every number the model wrote in digits, in the words a speaker says for it. */
 export function spellNumbers(words: TimedWord[]): TimedWord[] {
@@ -26,7 +26,7 @@ export function spellNumbers(words: TimedWord[]): TimedWord[] {
     const { lead, core, trail } = parts[i];
     // "three three one o one": the model's letter O among spoken digits is the digit "oh".
     const neighbours = [parts[i - 1]?.core, parts[i + 1]?.core].map((c) => c?.toLowerCase() ?? '');
-    if (core.toLowerCase() === 'o' && neighbours.some((n) => DIGIT_WORDS.has(n) || n === 'oh')) {
+    if (core.toLowerCase() === 'o' && neighbours.some((n) => SPOKEN_DIGITS.has(n))) {
       out.push({ ...word, text: `${lead}${core === 'O' ? 'Oh' : 'oh'}${trail}` });
       return;
     }
@@ -81,7 +81,7 @@ const MERIDIEM: Record<string, string> = { am: 'AM', pm: 'PM', 'a.m': 'AM', 'p.m
 function smartForms(words: TimedWord[]): TimedWord[] {
   const parts = words.map((w) => splitWord(w.text));
   const core = (i: number) => parts[i]?.core.toLowerCase() ?? '';
-  const spans: Array<{ start: number; end: number; text: string }> = [];
+  const spans: WordSpan[] = [];
   for (let i = 0; i < parts.length; i++) {
     if (!NUMBER.test(parts[i].core)) continue;
     const span = (length: number, text: string) => {

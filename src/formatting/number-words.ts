@@ -5,7 +5,8 @@
 // whose references spell out what was said.
 import numberToWords from 'number-to-words';
 
-const DIGITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+/** The words of the digits, 0–9 by index. */
+export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 /** Runs of digit groups this long are read digit by digit: phone numbers, card and account numbers. */
 export const DIGIT_RUN = 7;
 
@@ -28,7 +29,7 @@ function ordinalWords(n: number): string[] {
 }
 
 function digitWords(digits: string): string[] {
-  return [...digits].map((d) => DIGITS[Number(d)]);
+  return [...digits].map((d) => DIGIT_WORDS[Number(d)]);
 }
 
 /** "1967" → nineteen sixty seven, "1905" → nineteen oh five, "1800" → eighteen hundred; other numbers as cardinals. */
@@ -36,7 +37,7 @@ function yearWords(n: number): string[] {
   const [high, low] = [Math.floor(n / 100), n % 100];
   if (n < 1100 || (n >= 2000 && n < 2010) || (low === 0 && high % 10 === 0)) return cardinalWords(n);
   if (low === 0) return [...cardinalWords(high), 'hundred'];
-  return [...cardinalWords(high), ...(low < 10 ? ['oh', DIGITS[low]] : cardinalWords(low))];
+  return [...cardinalWords(high), ...(low < 10 ? ['oh', DIGIT_WORDS[low]] : cardinalWords(low))];
 }
 
 function plainNumberWords(digits: string): string[] {
@@ -67,7 +68,7 @@ export function spokenForm(core: string, inDigitRun: boolean): string[] | undefi
   if ((m = core.match(/^(\d+(?:\.\d+)?)%$/))) return [...decimalWords(m[1]), 'percent'];
   if ((m = core.match(/^(\d{1,2}):(\d\d)$/))) {
     const minutes = Number(m[2]);
-    const after = minutes === 0 ? ["o'clock"] : minutes < 10 ? ['oh', DIGITS[minutes]] : cardinalWords(minutes);
+    const after = minutes === 0 ? ["o'clock"] : minutes < 10 ? ['oh', DIGIT_WORDS[minutes]] : cardinalWords(minutes);
     return [...cardinalWords(Number(m[1])), ...after];
   }
   if ((m = core.match(/^(\d+)(st|nd|rd|th)$/i))) return ordinalWords(Number(m[1]));

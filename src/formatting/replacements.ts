@@ -2,7 +2,7 @@
 // in another's place (an empty replacement removes it). The replacement keeps the punctuation that
 // followed the last word it replaces, so a sentence still ends where it did.
 import type { TimedWord } from '../streaming/channel-transcriber.js';
-import { mergeSpans, splitWord } from './word-spans.js';
+import { mergeSpans, saidAt, splitWord, type WordSpan } from './word-spans.js';
 
 export interface Replacement {
   /** The words to find, lower-case. */
@@ -14,12 +14,12 @@ export function replaceTerms(words: TimedWord[], replacements: readonly Replacem
   if (replacements.length === 0) return words;
   const parts = words.map((w) => splitWord(w.text));
   const cores = parts.map((p) => p.core.toLowerCase());
-  const spans: Array<{ start: number; end: number; text: string }> = [];
+  const spans: WordSpan[] = [];
   for (let i = 0; i < cores.length; ) {
     // The longest phrase that matches here wins ("new york city" before "new york").
     let best: Replacement | undefined;
     for (const r of replacements) {
-      if (r.find.length > (best?.find.length ?? 0) && r.find.every((w, k) => cores[i + k] === w)) best = r;
+      if (r.find.length > (best?.find.length ?? 0) && saidAt(cores, i, r.find)) best = r;
     }
     if (!best) {
       i++;

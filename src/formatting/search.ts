@@ -39,6 +39,8 @@ export function searchWords(words: readonly TimedWord[], queries: readonly strin
     for (let i = 0; i + terms.length <= said.length; i++) {
       const window = said.slice(i, i + terms.length);
       const snippet = window.map((p) => p.text).join(' ');
+      // The edit distance is at least the difference in length: most windows are out at once.
+      if (Math.abs(snippet.length - wanted.length) > (1 - MIN_SIMILARITY) * Math.max(snippet.length, wanted.length)) continue;
       const similarity = 1 - distance(wanted, snippet) / Math.max(wanted.length, snippet.length);
       if (similarity < MIN_SIMILARITY) continue;
       const heard = window.reduce((sum, p) => sum + p.word.confidence, 0) / window.length;

@@ -3,7 +3,7 @@
 // address is recognised by its ending, a known top-level domain said after "dot", so "at" and
 // "dot" elsewhere stay words ("look at the dot").
 import type { TimedWord } from '../streaming/channel-transcriber.js';
-import { mergeSpans, splitInto, splitWord } from './word-spans.js';
+import { mergeSpans, splitInto, splitWord, type WordSpan } from './word-spans.js';
 
 const DOMAINS = new Set(['com', 'org', 'net', 'edu', 'gov', 'io', 'co', 'uk', 'us', 'ca', 'de', 'fr', 'ai', 'dev', 'app', 'info', 'biz']);
 /** Words an address part may be: letters and digits, nothing the sentence needs ("the", "and"). */
@@ -32,7 +32,7 @@ export function writeAddresses(words: TimedWord[]): TimedWord[] {
   const parts = words.map((w) => splitWord(w.text));
   const cores = parts.map((p) => p.core.toLowerCase());
   const part = (i: number) => PART.test(cores[i] ?? '') && !NOT_PARTS.has(cores[i]);
-  const spans: Array<{ start: number; end: number; text: string }> = [];
+  const spans: WordSpan[] = [];
   // From the right, so the longest address wins ("mail dot co dot uk", not "mail dot co").
   for (let end = cores.length; end >= 2; end--) {
     // An address ends "… dot <domain>"; walk back over "<part> dot" pairs and one "<part> at".

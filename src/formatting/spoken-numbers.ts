@@ -12,7 +12,8 @@
 // A lone "one", "first" or "second" stays a word ("one of those capable creatures", "wait a
 // second"), as do "oh" outside digits and a scale with no count ("a million people").
 
-const UNITS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+import { DIGIT_WORDS as UNITS } from './number-words.js';
+
 const TEENS = ['ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
 const TENS = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
 const SCALES: Record<string, number> = { thousand: 1e3, million: 1e6, billion: 1e9 };
@@ -37,8 +38,6 @@ interface Phrase {
   last: Kind | 'ordinal';
   /** Its words were one unit ("six") or a pair under a hundred ("sixty seven"), nothing scaled. */
   shape: 'digit' | 'pair' | 'other';
-  /** Written with a leading zero ("oh five" after a year's first pair). */
-  leadingZero?: boolean;
 }
 
 export interface NumeralSpan {

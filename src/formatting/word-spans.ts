@@ -1,5 +1,5 @@
 // A word as the engine writes it ("(655-8740),": its core and the punctuation around it), and the
-// one way words are merged when formatting replaces several by one.
+// one way formatting splits a word in several or merges several in one.
 import type { TimedWord } from '../streaming/channel-transcriber.js';
 
 /** A word's punctuation that ends a sentence ("end.", "end?\"", "end!)"). */
@@ -25,8 +25,18 @@ export function splitInto(word: TimedWord, texts: string[]): TimedWord[] {
   }));
 }
 
-/** Words with each span [start, end) replaced by one word of `text`: the first start, the last end, the least confidence. */
-export function mergeSpans(words: TimedWord[], parts: ReturnType<typeof splitWord>[], spans: Array<{ start: number; end: number; text: string }>): TimedWord[] {
+/** Words [start, end) to be written as one word, `text`. */
+export interface WordSpan {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Whether the words `said` (lower-case) stand in `cores` from index `at` on. */
+export const saidAt = (cores: readonly string[], at: number, said: readonly string[]): boolean => said.every((w, k) => cores[at + k] === w);
+
+/** Words with each span (in order) replaced by one word of its text: the first start, the last end, the least confidence. */
+export function mergeSpans(words: TimedWord[], parts: ReturnType<typeof splitWord>[], spans: readonly WordSpan[]): TimedWord[] {
   const out: TimedWord[] = [];
   let i = 0;
   for (const span of spans) {

@@ -95,12 +95,15 @@ function loopCopies(unit: readonly number[]): number {
  * is found the moment it forms; the work is bounded by MAX_UNIT_TOKENS × the copies looked at.
  */
 export function loopCut(ids: readonly number[]): number | undefined {
-  for (let unit = 1; unit <= MAX_UNIT_TOKENS && unit * PHRASE_COPIES <= ids.length; unit++) {
-    const end = ids.length;
+  const end = ids.length;
+  const same = (a: number, b: number) => ids[a] === ids[b] || key(ids[a]) === key(ids[b]);
+  for (let unit = 1; unit <= MAX_UNIT_TOKENS && unit * PHRASE_COPIES <= end; unit++) {
+    // Nearly every step ends no loop: its last token differs from the one a unit back.
+    if (!same(end - 1, end - 1 - unit)) continue;
     const copies = loopCopies(ids.slice(end - unit));
     if (ids.length < unit * copies) continue;
     let repeats = true;
-    for (let i = end - unit * copies; i < end - unit && repeats; i++) repeats = ids[i] === ids[i + unit] || key(ids[i]) === key(ids[i + unit]);
+    for (let i = end - unit * copies; i < end - unit && repeats; i++) repeats = same(i, i + unit);
     if (!repeats) continue;
     // To the end of the word the first copy ends in, unless the loop is one word ("10-10-10-…").
     const cut = end - unit * (copies - 1);
