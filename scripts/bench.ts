@@ -16,7 +16,7 @@ import { postPrerecorded } from '../src/client/prerecorded-client.js';
 import { wer } from '../test/helpers/wer.js';
 import { freePort } from '../test/helpers/ports.js';
 import { CACHE, cached, ffmpeg, joinWithSilence, oggPackets, PASSAGE, speechBounds, wavData } from '../test/helpers/fixtures.js';
-import { plainWord } from '../src/protocol/transcript-format.js';
+import { plainWord } from '../src/formatting/word-spans.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
 import { devsetAvailable } from '../test/helpers/devset.js';
 import { loadRun, prerecordedRun, utteranceRun } from './bench/devset-runs.js';

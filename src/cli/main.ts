@@ -5,7 +5,7 @@
 // transcribes a file or stdin live; `transcribe` a whole file at once.
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import { ENGINE_MODELS, type EngineModel } from '../engines/engine-set.js';
+import { ENGINE_MODELS, type EngineModel } from '../engines/recognizer-set.js';
 import { defaultConfig, defaultRequestLogPath } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
 import { formatCheck, runDoctor } from './doctor.js';
@@ -15,7 +15,8 @@ import { ExplainedError } from '../client/earshot-api.js';
 import { GRANT_TTL_SECONDS } from '../server/access-tokens.js';
 import { formatList, formatRecord, remoteRequests, storedRequests, type RequestSource } from './requests-command.js';
 import { SCOPES, type KeyStore } from '../store/api-keys.js';
-import { openStateStore, StoreError, type StoreLocation } from '../store/state-store.js';
+import { openStateStore, type StoreLocation } from '../store/state-store.js';
+import { StoreError } from '../store/store.js';
 import { createKey, listKeys, revokeKey } from './keys-command.js';
 import { grantToken, pageLink } from './token-command.js';
 

@@ -2,7 +2,7 @@
 // marks ("hello comma world period" → "Hello, world."). The mark said replaces whatever punctuation
 // the model put on the word before it, a sentence's end capitalizes the next word, and after a
 // determiner the word stays a word ("a period of time", "the comma").
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { capitalized, saidAt, SENTENCE_END, splitWord } from './word-spans.js';
 
 /** Each command's words and its mark; the longest match wins ("question mark" before "mark"). */

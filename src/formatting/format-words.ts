@@ -3,7 +3,7 @@
 // after them (`measurements`), then their redaction (in whatever form numerals left them), then
 // spoken punctuation (`dictation`), then `replace`, which sees the words as the client will, then
 // the profanity mask over what is left (a replacement the client chose is theirs to keep).
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { applyDictation } from './dictation.js';
 import { abbreviateUnits } from './measurements.js';
 import { formatNumbers, type NumberOptions } from './number-format.js';

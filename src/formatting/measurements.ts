@@ -1,7 +1,7 @@
 // `measurements=true`: a unit said after a number is written as its abbreviation ("fifty milligrams"
 // → "fifty mg", with numerals "50 mg"), as Deepgram's example has it ("milligram" → "mg"). Only after
 // a number: "a foot of snow" and "the metre of a poem" stay words.
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { numeralSpans } from './spoken-numbers.js';
 import { mergeSpans, saidAt, splitWord, type WordSpan } from './word-spans.js';
 

@@ -3,7 +3,7 @@
 // and Deepgram's default output); `numerals` / `smart_format` write them as digits again. Each step
 // maps words to words, so every output word keeps a time and a confidence: a word split in several
 // shares its span (merges: mergeSpans).
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { DIGIT_RUN, DIGIT_WORDS, digitGroup, spokenForm } from './number-words.js';
 import { capitalized, mergeSpans, SENTENCE_END, splitInto, splitWord, type WordSpan } from './word-spans.js';
 import { numeralSpans } from './spoken-numbers.js';

@@ -2,7 +2,7 @@
 // word list and its matching (leetspeak, repeated letters, and no false hits inside "Scunthorpe" or
 // "assassin") are obscenity's English dataset.
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from 'obscenity';
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { splitWord } from './word-spans.js';
 
 const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });

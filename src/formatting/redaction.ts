@@ -5,7 +5,7 @@
 // `ssn` a nine-digit number; `pci` a card number (13–19 digits) and a three- or four-digit code
 // said within a few words after "CVV", "CVC" or "security code". Entity kinds that need a model of
 // names, places or health terms (`pii`, `phi`, …) are refused when the request is parsed.
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { numeralSpans } from './spoken-numbers.js';
 import { mergeSpans, splitWord } from './word-spans.js';
 

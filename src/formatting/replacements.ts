@@ -1,7 +1,7 @@
 // `replace=find:replacement`: a word or phrase of the transcript, matched whole and in any case, put
 // in another's place (an empty replacement removes it). The replacement keeps the punctuation that
 // followed the last word it replaces, so a sentence still ends where it did.
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { mergeSpans, saidAt, splitWord, type WordSpan } from './word-spans.js';
 
 export interface Replacement {

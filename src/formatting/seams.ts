@@ -10,9 +10,16 @@
 // sides of every seam at hand, so mendSeams joins finals where the next opens with a word that
 // continues a clause far more often than it starts a sentence (a preposition or relative, not
 // "And", "But" or "The") after a short pause.
-import type { ResultWord } from '../protocol/transcript-format.js';
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { splitWord } from './word-spans.js';
+
+/** A word of a Results message: `word` plain, `punctuated_word` as written. */
+interface ResultsWord {
+  word: string;
+  punctuated_word: string;
+  start: number;
+  end: number;
+}
 
 /** A pause this long or longer may well end a sentence (a file is cut at 0.8 s of silence, which estimated word times show as 0.5 s and more). */
 const SENTENCE_PAUSE_SECONDS = 1;
@@ -44,8 +51,8 @@ export function continued(words: TimedWord[]): TimedWord[] {
 }
 
 /** The words of one channel's finals of a file in order, with the seams between finals mended. */
-export function mendSeams(finals: ResultWord[][]): ResultWord[] {
-  const words: ResultWord[] = [];
+export function mendSeams<W extends ResultsWord>(finals: W[][]): W[] {
+  const words: W[] = [];
   for (const final of finals) {
     const last = words.at(-1);
     const first = final[0];
@@ -57,7 +64,7 @@ export function mendSeams(finals: ResultWord[][]): ResultWord[] {
   return words;
 }
 
-function mends(last: ResultWord, first: ResultWord): boolean {
+function mends(last: ResultsWord, first: ResultsWord): boolean {
   const shortPause = first.start - last.end < SENTENCE_PAUSE_SECONDS;
   return shortPause && last.punctuated_word.endsWith('.') && CONTINUING.has(first.word) && /^[A-Z][a-z]/.test(first.punctuated_word);
 }

@@ -5,7 +5,7 @@
 // times the words' own confidence. Searched per result, so the
 // cost per Results message is bounded by MAX_SEARCH_TERMS × its words × the term's length.
 import { distance } from 'fastest-levenshtein';
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { splitWord } from './word-spans.js';
 
 export const MAX_SEARCH_TERMS = 25;

@@ -2,7 +2,7 @@
 // "john.smith@example.com", "w w w dot example dot org" or "example dot org" → "example.org". An
 // address is recognised by its ending, a known top-level domain said after "dot", so "at" and
 // "dot" elsewhere stay words ("look at the dot").
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 import { mergeSpans, splitInto, splitWord, type WordSpan } from './word-spans.js';
 
 const DOMAINS = new Set(['com', 'org', 'net', 'edu', 'gov', 'io', 'co', 'uk', 'us', 'ca', 'de', 'fr', 'ai', 'dev', 'app', 'info', 'biz']);

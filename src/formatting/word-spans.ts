@@ -1,9 +1,14 @@
 // A word as the engine writes it ("(655-8740),": its core and the punctuation around it), and the
 // one way formatting splits a word in several or merges several in one.
-import type { TimedWord } from '../streaming/channel-transcriber.js';
+import type { TimedWord } from '../engines/recognizer.js';
 
 /** A word's punctuation that ends a sentence ("end.", "end?\"", "end!)"). */
 export const SENTENCE_END = /[.?!]["')\]]*$/;
+
+/** "Americans," → "americans"; inner apostrophes and hyphens stay ("don't", "well-known"), as does a mask ("****"). */
+export function plainWord(text: string): string {
+  return text.toLowerCase().replace(/^[^\p{L}\p{N}*]+|[^\p{L}\p{N}*]+$/gu, '');
+}
 
 export const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -1,9 +1,9 @@
 // A whole file through exactly the pipeline a live stream takes — sniffing, decoding, resampling,
 // VAD segmentation at pauses, left context, finals — by driving a Session in memory. The file is
 // handed over at once and closed with CloseStream, so the VAD cuts segments as fast as it reads and
-// every segment's final is queued to the engine at once: the worker pool decodes them on all cores
+// (with a segment decoder) every segment's final is queued to the engine at once: the worker pool decodes them on all cores
 // in parallel, and they come back in order.
-import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
+import type { Recognizer } from '../engines/recognizer.js';
 import type { FailureCode } from '../protocol/failure-codes.js';
 import type { ListenOptions } from '../protocol/listen-options.js';
 import type { MetadataMessage, ResultsMessage } from '../protocol/server-messages.js';
@@ -19,8 +19,7 @@ export interface FileTranscription {
 export interface TranscribeFileDeps {
   requestId: string;
   options: ListenOptions;
-  engine: Engine;
-  vad: VoiceActivityDetector;
+  recognizer: Recognizer;
   log: SessionLog;
   unendpointedGapMs: number;
   /** Told the audio-clock end of each final as it comes back, for progress. */
@@ -55,8 +54,7 @@ export function transcribeFile(audio: Buffer, deps: TranscribeFileDeps): Running
     session = new Session({
       requestId: deps.requestId,
       options: { ...deps.options, interimResults: false, vadEvents: false },
-      engine: deps.engine,
-      vad: deps.vad,
+      recognizer: deps.recognizer,
       log: deps.log,
       // All frames arrive at once and CloseStream follows, so the inactivity timer never runs out.
       // The whole file is in memory already (bounded by --max-upload-mb): nothing to push back on.

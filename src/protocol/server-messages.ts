@@ -2,7 +2,7 @@
 // (every field the strictest client requires is always present: see deepgram-api-reference §4).
 
 import type { EngineInfo as ModelInfo } from '../engines/engine.js';
-import type { WindowResult } from '../streaming/channel-transcriber.js';
+import type { WindowResult } from '../engines/recognizer.js';
 import type { TextOptions } from '../formatting/format-words.js';
 import { formatChannel, seconds, type ResultChannel } from './transcript-format.js';
 

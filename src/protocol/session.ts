@@ -17,8 +17,7 @@ import { AudioFormatError, AudioInput } from '../audio/audio-input.js';
 import type { ContainerName } from '../audio/containers.js';
 import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
 import type { RequestRecord } from '../store/request-record.js';
-import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
-import { ChannelTranscriber, type WindowResult } from '../streaming/channel-transcriber.js';
+import type { RecognizeStream, Recognizer, WindowResult } from '../engines/recognizer.js';
 import { bounded } from './bounded-text.js';
 import { parseTextFrame } from './client-messages.js';
 import { closeReason, failures, mistakes, StreamError, type FailureCode, type StreamFailureCode } from './failure-codes.js';
@@ -90,8 +89,8 @@ export interface SessionPolicy {
 export interface SessionDeps {
   requestId: string;
   options: ListenOptions;
-  engine: Engine;
-  vad: VoiceActivityDetector;
+  /** Opens one stream per channel: the session knows nothing of how the words are found. */
+  recognizer: Recognizer;
   transport: SessionTransport;
   log: SessionLog;
   policy: SessionPolicy;
@@ -126,7 +125,7 @@ export class Session {
   private readonly created = new Date();
   private readonly hash: Hash = createHash('sha256');
   private readonly input: AudioInput;
-  private transcribers: ChannelTranscriber[] = [];
+  private transcribers: RecognizeStream[] = [];
   private tasks: Promise<void> = Promise.resolve();
   private timer: unknown;
   private lifetime: unknown;
@@ -146,7 +145,7 @@ export class Session {
 
   constructor(private readonly deps: SessionDeps) {
     this.clock = deps.clock ?? systemClock;
-    const { options, engine } = deps;
+    const { options, recognizer } = deps;
     this.diagnostics = new StreamDiagnostics({
       declared: { encoding: options.encoding, sampleRate: options.sampleRate, channels: options.channels },
       audioSeconds: () => this.input.durationSeconds,
@@ -158,7 +157,7 @@ export class Session {
         sampleRate: options.sampleRate,
         channels: options.channels,
         multichannel: options.multichannel,
-        targetRate: engine.sampleRate,
+        targetRate: recognizer.sampleRate,
         maxChannels: MAX_CHANNELS,
       },
       {
@@ -365,26 +364,25 @@ export class Session {
     await Promise.all(planes.map((plane, i) => this.transcribers[i].push(plane)));
   }
 
-  private createTranscriber(channel: number, channels: number): ChannelTranscriber {
-    const { options, policy, engine, vad } = this.deps;
+  private createTranscriber(channel: number, channels: number): RecognizeStream {
+    const { options, policy, recognizer } = this.deps;
     const index: [number, number] = [channel, channels];
-    // `endpointing` is honoured as sent (to the VAD's 32 ms frame): short segments keep their accuracy
-    // by being decoded with the speech before them as context (ChannelTranscriber).
+    const interimResults = options.interimResults && recognizer.capabilities.interimResults;
     const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : options.endpointingMs;
-    return new ChannelTranscriber({
-      engine,
+    const settings = {
       streamId: this.deps.requestId,
-      keyterms: options.keyterms,
-      vad: vad.createStream(this.deps.requestId),
-      vadFrameSamples: vad.frameSamples,
-      interimResults: options.interimResults,
+      keyterms: recognizer.capabilities.keyterms ? options.keyterms : undefined,
+      interimResults,
       endSilenceSeconds: endpointMs / 1000,
       speechFinalOnEndpoint: options.endpointingMs !== false,
       // Deepgram sends UtteranceEnd only with interim results on.
-      utteranceEndSeconds: options.interimResults && options.utteranceEndMs !== undefined ? options.utteranceEndMs / 1000 : undefined,
+      utteranceEndSeconds: interimResults && options.utteranceEndMs !== undefined ? options.utteranceEndMs / 1000 : undefined,
+      live: policy.live,
+    };
+    return recognizer.openStream(settings, {
       onResult: (window: WindowResult) => {
         if (window.isFinal && channel === 0) this.finalizedUntil = window.end;
-        this.send(resultsMessage({ channel: index, window, text: options.text }, this.deps.requestId, engine.info, options.extra));
+        this.send(resultsMessage({ channel: index, window, text: options.text }, this.deps.requestId, recognizer.info, options.extra));
         // Once the transcriber has counted this final as out (just after this call returns).
         if (window.isFinal) queueMicrotask(() => this.regulateIntake());
       },
@@ -394,7 +392,6 @@ export class Session {
       onUtteranceEnd: (lastWordEnd) => this.send(utteranceEndMessage(index, lastWordEnd)),
       onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
       onFinalLatency: this.deps.onFinalLatency,
-      live: policy.live,
     });
   }
 
@@ -446,7 +443,7 @@ export class Session {
   }
 
   private sendMetadata(): void {
-    const { requestId, engine, options } = this.deps;
+    const { requestId, recognizer, options } = this.deps;
     this.send(
       metadataMessage({
         requestId,
@@ -454,7 +451,7 @@ export class Session {
         created: this.created,
         durationSeconds: this.input.durationSeconds,
         channels: this.input.channels,
-        model: engine.info,
+        model: recognizer.info,
         extra: options.extra,
       }),
     );

@@ -3,7 +3,8 @@
 // first formatted as the request's text options say (formatting/); `search` looks in those words.
 import { formatWords, type TextOptions } from '../formatting/format-words.js';
 import { searchWords, type SearchResult } from '../formatting/search.js';
-import type { WindowResult } from '../streaming/channel-transcriber.js';
+import { plainWord } from '../formatting/word-spans.js';
+import type { WindowResult } from '../engines/recognizer.js';
 
 export interface ResultWord {
   word: string;
@@ -15,11 +16,6 @@ export interface ResultWord {
 
 /** Seconds on the audio clock, rounded as Deepgram's own figures are. */
 export const seconds = (s: number): number => Math.round(s * 1e6) / 1e6;
-
-/** "Americans," → "americans"; inner apostrophes and hyphens stay ("don't", "well-known"), as does a mask ("****"). */
-export function plainWord(text: string): string {
-  return text.toLowerCase().replace(/^[^\p{L}\p{N}*]+|[^\p{L}\p{N}*]+$/gu, '');
-}
 
 export interface Alternative {
   transcript: string;

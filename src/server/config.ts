@@ -2,7 +2,7 @@
 // printed by the CLI, so a setting has one name everywhere.
 import { availableParallelism, homedir } from 'node:os';
 import { join } from 'node:path';
-import type { EngineModel } from '../engines/engine-set.js';
+import type { EngineModel } from '../engines/recognizer-set.js';
 
 export interface ServerConfig {
   host: string;

@@ -25,19 +25,19 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
-import type { EngineSet } from '../engines/engine-set.js';
+import type { Recognizer } from '../engines/recognizer.js';
+import type { RecognizerSet } from '../engines/recognizer-set.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
 import { Session } from '../protocol/session.js';
 import { keyId } from '../store/api-keys.js';
 import type { RequestRecord } from '../store/request-record.js';
-import type { StateStore } from '../store/state-store.js';
+import type { StateStore } from '../store/store.js';
 import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
 import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EngineWatch } from './engine-watch.js';
-import { engineForModel } from './model-choice.js';
+import { recognizerForModel, withoutEffect } from './model-choice.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
@@ -69,13 +69,12 @@ const requestsQuery = z.object({
 interface AcceptedHandshake {
   record: RequestRecord;
   options: ListenOptions;
-  engine: Engine;
+  recognizer: Recognizer;
 }
 
 export interface EarshotServerDeps {
   config: ServerConfig;
-  engines: EngineSet;
-  vad: VoiceActivityDetector;
+  recognizers: RecognizerSet;
   log: Logger;
   /** The request log, and the keys made with `earshot keys create` (beside those given with --api-key). */
   store: StateStore;
@@ -98,7 +97,8 @@ export class EarshotServer {
   private readonly handshakeRate: HandshakeRate;
   private readonly refusalsLogged = new HandshakeRate(REFUSALS_LOGGED_PER_MINUTE);
   private readonly records: RequestLogWriter;
-  private readonly engineWatch: EngineWatch;
+  /** One per model: each has its own workers, and falls behind on its own. */
+  private readonly engineWatches: EngineWatch[];
   /** Open streams per key id, for --max-streams-per-key. */
   private readonly streamsPerKey = new Map<string, number>();
   private draining = false;
@@ -114,9 +114,9 @@ export class EarshotServer {
       onStoreError: (err) => deps.log.error({ err: String(err) }, 'the key store failed'),
     });
     this.records = new RequestLogWriter(deps.store.requests, deps.log);
-    this.engineWatch = new EngineWatch(deps.engines.defaultEngine, deps.log);
+    this.engineWatches = deps.recognizers.entries.map(([model, recognizer]) => new EngineWatch(recognizer, deps.log.child({ model })));
     this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
-    this.metrics = new Metrics(deps.engines.defaultEngine, {
+    this.metrics = new Metrics(deps.recognizers, {
       running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
       pausedStreams: () => [...this.sessions].filter((s) => s.paused).length,
     });
@@ -142,7 +142,7 @@ export class EarshotServer {
       this.http.once('error', reject);
       this.http.listen(port, host, () => resolve());
     });
-    this.engineWatch.start();
+    for (const watch of this.engineWatches) watch.start();
     return this.http.address() as AddressInfo;
   }
 
@@ -164,7 +164,7 @@ export class EarshotServer {
   }
 
   async close(): Promise<void> {
-    this.engineWatch.stop();
+    for (const watch of this.engineWatches) watch.stop();
     for (const ws of this.wss.clients) ws.terminate();
     this.http.closeAllConnections();
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -336,12 +336,12 @@ export class EarshotServer {
       record = this.newRecord(req, url, requestId);
       checkUpgrade(req);
       const accepted = record;
-      this.admit(req, url, (options, caller, engine) => {
+      this.admit(req, url, (options, caller, recognizer) => {
         // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
         accepted.keyId = caller;
         this.requestIds.set(req, requestId);
         // A client gone while its token was checked is destroyed by handleUpgrade.
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record: { ...accepted, model: engine.info.name }, options, engine }));
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record: { ...accepted, model: recognizer.info.name }, options, recognizer }));
       }).catch(refuse);
     } catch (err) {
       refuse(err);
@@ -395,7 +395,7 @@ export class EarshotServer {
    * state. From the stream limit to `accept` (which starts the Session) the code is synchronous, so
    * the limit holds however many handshakes wait on token verification together.
    */
-  private async admit<T>(req: IncomingMessage, url: URL, accept: (options: ListenOptions, caller: string | undefined, engine: Engine) => T): Promise<T> {
+  private async admit<T>(req: IncomingMessage, url: URL, accept: (options: ListenOptions, caller: string | undefined, recognizer: Recognizer) => T): Promise<T> {
     if (!LISTEN_PATH.test(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
     this.checkRate(req);
     const caller = await this.auth.check(req, 'listen');
@@ -406,7 +406,7 @@ export class EarshotServer {
       throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: this key has ${maxStreamsPerKey} streams open (--max-streams-per-key).`);
     }
     const options = parseListenOptions(url.searchParams);
-    return accept(options, caller, engineForModel(this.deps.engines, options.model));
+    return accept(options, caller, recognizerForModel(this.deps.recognizers, options.model));
   }
 
   /**
@@ -430,20 +430,20 @@ export class EarshotServer {
     }
   }
 
-  private startSession(ws: WebSocket, { record, options, engine }: AcceptedHandshake): void {
-    const { config, vad } = this.deps;
+  private startSession(ws: WebSocket, { record, options, recognizer }: AcceptedHandshake): void {
+    const { config } = this.deps;
     const { requestId, keyId: caller } = record;
     if (caller) this.streamsPerKey.set(caller, (this.streamsPerKey.get(caller) ?? 0) + 1);
     this.records.write(record);
     this.metrics.handshake('live', 101, 'none');
     const log = this.deps.log.child({ requestId });
     log.info({ client: record.client, options }, 'stream opened');
-    if (options.noEffect.length > 0) log.warn({ noEffect: options.noEffect }, 'query parameters accepted but without effect on this engine');
+    const noEffect = withoutEffect(options, recognizer);
+    if (noEffect.length > 0) log.warn({ noEffect }, 'query parameters accepted but without effect on this engine');
     const session: Session = new Session({
       requestId,
       options,
-      engine,
-      vad,
+      recognizer,
       log,
       policy: {
         inactivityTimeoutMs: config.inactivityTimeoutMs,

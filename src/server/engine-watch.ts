@@ -4,7 +4,7 @@
 // worker longer than BEHIND_AFTER_S, so finals reach clients that much late. Caught up: no check
 // has seen that for CAUGHT_UP_AFTER_MS.
 import type { Logger } from 'pino';
-import type { Engine } from '../engines/engine.js';
+import type { Recognizer } from '../engines/recognizer.js';
 
 const CHECK_INTERVAL_MS = 1000;
 const BEHIND_AFTER_S = 2;
@@ -16,7 +16,7 @@ export class EngineWatch {
   private behind?: { since: number; lastSeen: number; worstWaitSeconds: number };
 
   constructor(
-    private readonly engine: Engine,
+    private readonly recognizer: Recognizer,
     private readonly log: Logger,
   ) {}
 
@@ -29,7 +29,7 @@ export class EngineWatch {
   }
 
   private check(): void {
-    const { finalWaitSeconds, queued, workers } = this.engine.stats();
+    const { finalWaitSeconds, queued, workers } = this.recognizer.stats();
     const now = performance.now();
     if (finalWaitSeconds > BEHIND_AFTER_S) {
       if (!this.behind) {

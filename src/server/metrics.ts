@@ -1,10 +1,11 @@
 // What Earshot exports to Prometheus at GET /metrics: streams and transcriptions running, streams
 // paused by back-pressure, audio transcribed, handshakes by outcome and failure code, stream closes
-// by code, how long finals take, and the engine's backlog and cost (its real-time factor), plus
+// by code, how long finals take, and each model's backlog and cost (its real-time factor), plus
 // Node's process metrics.
 // One registry per server, so servers in one process (the tests) never share counts.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Engine, EngineLoad } from '../engines/engine.js';
+import type { EngineLoad } from '../engines/engine.js';
+import type { RecognizerSet } from '../engines/recognizer-set.js';
 import type { FailureCode } from '../protocol/failure-codes.js';
 
 export type Mode = 'live' | 'prerecorded';
@@ -48,7 +49,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(engine: Engine, sources: MetricSources) {
+  constructor(recognizers: RecognizerSet, sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'earshot_' });
     new Gauge({
       name: 'earshot_active',
@@ -76,9 +77,10 @@ export class Metrics {
       new Gauge({
         name,
         help,
+        labelNames: ['model'] as const,
         registers: [this.registry],
         collect() {
-          this.set(read(engine.stats()));
+          for (const [model, recognizer] of recognizers.entries) this.set({ model }, read(recognizer.stats()));
         },
       });
     }

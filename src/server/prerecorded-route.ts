@@ -9,8 +9,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Engine, VoiceActivityDetector } from '../engines/engine.js';
-import type { EngineSet } from '../engines/engine-set.js';
+import type { Recognizer } from '../engines/recognizer.js';
+import type { RecognizerSet } from '../engines/recognizer-set.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
 import { deliverCallback } from '../prerecorded/callback.js';
 import { checkReachable, OutboundError, outboundRequest, redactCredentials } from '../prerecorded/outbound-http.js';
@@ -21,13 +21,12 @@ import type { RequestRecord } from '../store/request-record.js';
 import type { Authenticator } from './auth.js';
 import type { ServerConfig } from './config.js';
 import type { Metrics } from './metrics.js';
-import { engineForModel } from './model-choice.js';
+import { recognizerForModel } from './model-choice.js';
 import { readBody } from './request-body.js';
 
 export interface PrerecordedDeps {
   config: ServerConfig;
-  engines: EngineSet;
-  vad: VoiceActivityDetector;
+  recognizers: RecognizerSet;
   log: Logger;
   auth: Authenticator;
   draining: () => boolean;
@@ -61,13 +60,13 @@ export class PrerecordedRoute {
    * log entry, written here: as a refusal, or once the audio is accepted and again at the end.
    */
   async handle(req: IncomingMessage, query: URLSearchParams, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
-    const { options, engine, audio } = await this.accept(req, query, record).catch((err: unknown) => {
+    const { options, recognizer, audio } = await this.accept(req, query, record).catch((err: unknown) => {
       this.deps.logRefusal(record, err);
       throw err;
     });
     record.bytesReceived = audio.length;
     this.deps.writeRecord({ ...record, httpStatus: 0 });
-    const transcribing = this.transcribe(audio, options, engine, record, onProgress);
+    const transcribing = this.transcribe(audio, options, recognizer, record, onProgress);
     void transcribing.catch(() => {}).finally(() => this.active--);
     if (!options.callback) return transcribing;
     void this.answerCallback(transcribing, options.callback, record.requestId);
@@ -75,15 +74,15 @@ export class PrerecordedRoute {
   }
 
   /** Every refusal, in order; resolves with the audio, holding a transcription place (`active`) for it once it is in. */
-  private async accept(req: IncomingMessage, query: URLSearchParams, record: RequestRecord): Promise<{ options: PrerecordedOptions; engine: Engine; audio: Buffer }> {
+  private async accept(req: IncomingMessage, query: URLSearchParams, record: RequestRecord): Promise<{ options: PrerecordedOptions; recognizer: Recognizer; audio: Buffer }> {
     const { config } = this.deps;
     record.keyId = await this.deps.auth.check(req, 'listen');
     if (this.deps.draining()) throw new HandshakeError('SERVER_DRAINING');
     const maxUploads = config.maxTranscriptions * UPLOADS_PER_TRANSCRIPTION;
     if (this.uploading >= maxUploads) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${maxUploads} pre-recorded uploads are being received (4 per --max-transcriptions).`);
     const options = parsePrerecordedOptions(query);
-    const engine = engineForModel(this.deps.engines, options.listen.model);
-    record.model = engine.info.name;
+    const recognizer = recognizerForModel(this.deps.recognizers, options.listen.model);
+    record.model = recognizer.info.name;
     // A callback the server may not reach would fail only after the transcription: refuse it now.
     if (options.callback) {
       await checkReachable(options.callback.url, { allowPrivate: config.allowPrivateUrls }).catch((err: unknown) => {
@@ -100,7 +99,7 @@ export class PrerecordedRoute {
     }
     if (this.active >= config.maxTranscriptions) throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: ${config.maxTranscriptions} pre-recorded transcriptions are running.`);
     this.active++;
-    return { options, engine, audio };
+    return { options, recognizer, audio };
   }
 
   private async readAudio(req: IncomingMessage): Promise<Buffer> {
@@ -135,11 +134,11 @@ export class PrerecordedRoute {
     }
   }
 
-  private async transcribe(audio: Buffer, options: PrerecordedOptions, engine: Engine, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
-    const { config, vad } = this.deps;
+  private async transcribe(audio: Buffer, options: PrerecordedOptions, recognizer: Recognizer, record: RequestRecord, onProgress?: (seconds: number) => void): Promise<object> {
+    const { config } = this.deps;
     const log = this.deps.log.child({ requestId: record.requestId });
     log.info({ bytes: audio.length, options: { ...options, callback: options.callback && { ...options.callback, url: redactCredentials(options.callback.url.href) } } }, 'pre-recorded transcription started');
-    const running = transcribeFile(audio, { requestId: record.requestId, options: options.listen, engine, vad, log, unendpointedGapMs: config.unendpointedGapMs, onProgress });
+    const running = transcribeFile(audio, { requestId: record.requestId, options: options.listen, recognizer, log, unendpointedGapMs: config.unendpointedGapMs, onProgress });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new HandshakeError('TRANSCRIPTION_TIMEOUT', `${failures.TRANSCRIPTION_TIMEOUT.message} The limit is ${config.transcribeTimeoutMs} ms.`)), config.transcribeTimeoutMs);

@@ -4,18 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { ffmpegAvailable } from '../audio/ffmpeg-decoder.js';
-import type { Engine } from '../engines/engine.js';
-import { EngineSet } from '../engines/engine-set.js';
-import { SileroVad } from '../engines/silero-vad/silero-vad.js';
-import { openStateStore, StoreError } from '../store/state-store.js';
+import type { Recognizer } from '../engines/recognizer.js';
+import { RecognizerSet } from '../engines/recognizer-set.js';
+import { openStateStore } from '../store/state-store.js';
+import { StoreError } from '../store/store.js';
 import { defaultConfig, isLoopback, type ServerConfig } from './config.js';
 import { EarshotServer } from './earshot-server.js';
 
 export interface RunningEarshot {
   server: EarshotServer;
-  engines: EngineSet;
-  /** The default engine. */
-  engine: Engine;
+  recognizers: RecognizerSet;
+  /** The default recognizer. */
+  recognizer: Recognizer;
   address: AddressInfo;
   url: string;
   /** Drains (finalizing open streams) and releases the engines. */
@@ -24,7 +24,8 @@ export interface RunningEarshot {
 
 export class ConfigError extends Error {}
 
-export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger): Promise<RunningEarshot> {
+/** `given`: recognizers to use instead of those the configuration names (a test's scripted one). */
+export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger, given?: RecognizerSet): Promise<RunningEarshot> {
   const config: ServerConfig = { ...defaultConfig, ...overrides };
   const serverName = `${hostname()}:${process.pid}`;
   const store = await openStateStore({ databaseUrl: config.databaseUrl, sqlitePath: config.requestLogPath }, { role: 'server', server: serverName }, (err) =>
@@ -39,11 +40,10 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
     await store.close();
     throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS), or create one with 'earshot keys create', to listen on ${config.host}`);
   }
-  const vad = new SileroVad();
-  const engines = EngineSet.build({ models: config.models, workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs }, vad);
+  const recognizers = given ?? RecognizerSet.build({ models: config.models, workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs });
   const loading = performance.now();
-  await Promise.all([engines.load(), vad.load()]);
-  log.info({ engines: engines.all.map((e) => e.info), default: engines.defaultEngine.info.name, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
+  await recognizers.load();
+  log.info({ engines: recognizers.all.map((e) => e.info), default: recognizers.defaultRecognizer.info.name, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
 
   if (!ffmpegAvailable()) log.warn('ffmpeg is not installed: only WAV and raw PCM can be decoded (scripts/install-system-packages.sh installs it)');
   const prune = () => store.requests.prune(config.requestLogDays);
@@ -51,7 +51,7 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   // Retention is applied at start and then daily, so a long-running server keeps its log bounded.
   const pruning = setInterval(() => prune().catch((err) => log.error({ err: String(err) }, 'request log pruning failed')), 86_400_000).unref();
   log.info({ store: store.where, server: serverName, retentionDays: config.requestLogDays, pruned }, 'request log open');
-  const server = new EarshotServer({ config, engines, vad, log, store, serverName, authRequired });
+  const server = new EarshotServer({ config, recognizers, log, store, serverName, authRequired });
   const address = await server.listen();
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `ws://${host}:${address.port}`;
@@ -59,15 +59,15 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   log.info({ url: `${url}/v1/listen` }, 'listening');
   return {
     server,
-    engines,
-    engine: engines.defaultEngine,
+    recognizers,
+    recognizer: recognizers.defaultRecognizer,
     address,
     url,
     async stop(graceMs = 0) {
       await server.drain(graceMs);
       clearInterval(pruning);
       await store.close();
-      await Promise.all([engines.close(), vad.close()]);
+      await recognizers.close();
     },
   };
 }

@@ -2,16 +2,7 @@
 // default; PostgreSQL when EARSHOT_DATABASE_URL (or --database-url) names one, so that replicas
 // behind a load balancer share one log and one set of keys.
 import { existsSync } from 'node:fs';
-import type { KeyStore } from './api-keys.js';
-import type { RequestLog } from './request-log.js';
-
-export interface StateStore {
-  requests: RequestLog;
-  keys: KeyStore;
-  /** Where the state is, for logs and errors (a PostgreSQL URL without its password). */
-  where: string;
-  close(): Promise<void>;
-}
+import { StoreError, type StateStore, type StoreRole } from './store.js';
 
 export interface StoreLocation {
   /** postgres:// or postgresql:// URL; when set, the SQLite path is not used. */
@@ -19,15 +10,6 @@ export interface StoreLocation {
   /** The SQLite file; ':memory:' keeps the state in the process only. */
   sqlitePath: string;
 }
-
-/**
- * `server`: a running server's store (creates the schema, marks records of dead servers
- * `interrupted`, and with PostgreSQL keeps this server's heartbeat). `admin`: the CLI managing keys.
- * `reader`: the CLI reading the request log; a SQLite file must exist and is opened read-only.
- */
-export type StoreRole = { role: 'server'; server: string } | { role: 'admin' } | { role: 'reader' };
-
-export class StoreError extends Error {}
 
 /**
  * Each backend is loaded on demand: a PostgreSQL deployment never loads the native SQLite addon.

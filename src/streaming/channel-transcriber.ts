@@ -1,4 +1,5 @@
-// One channel of a live stream: audio → VAD → segments → engine → windows of text, in order.
+// One channel of a live stream as a segment decoder hears it (the stream SegmentedRecognizer opens):
+// audio → VAD → segments → engine → windows of text, in order.
 //
 // Every sample belongs to exactly one final window ([windowStart, windowEnd) tiles the stream), and
 // every speech sample is decoded in a final, so nothing is lost. Numbers and addresses are taken in
@@ -16,6 +17,7 @@
 // - when silence starts, the final the endpoint would cut is decoded at once ("eager"): if the
 //   endpoint confirms it, that answer goes out; if speech resumes first, it is dropped unseen.
 import type { DecodePriority, Engine, EngineWord, Transcript, VadStream } from '../engines/engine.js';
+import type { RecognizeStream, StreamEvents, StreamSettings, TimedWord, WindowResult } from '../engines/recognizer.js';
 import { estimateWordTimes } from '../engines/word-timing.js';
 import { spellNumbers } from '../formatting/number-format.js';
 import { continued, openEnded } from '../formatting/seams.js';
@@ -24,52 +26,10 @@ import { dropWords, firstNewWord } from './left-context.js';
 import { SampleBuffer } from './sample-buffer.js';
 import { Segmenter, type Segment } from './segmenter.js';
 
-export interface TimedWord {
-  text: string;
-  start: number;
-  end: number;
-  confidence: number;
-}
-
-/** A Results window, in seconds on the stream's audio clock. */
-export interface WindowResult {
-  start: number;
-  end: number;
-  isFinal: boolean;
-  speechFinal: boolean;
-  fromFinalize: boolean;
-  confidence: number;
-  words: TimedWord[];
-}
-
-export interface ChannelTranscriberOptions {
+export interface ChannelTranscriberOptions extends StreamSettings, StreamEvents {
   engine: Engine;
-  /** The stream this channel belongs to: the engine takes turns between streams, not channels. */
-  streamId: string;
-  /** Terms the engine should favour (`keyterm`, `keywords`). */
-  keyterms?: readonly string[];
   vad: VadStream;
   vadFrameSamples: number;
-  interimResults: boolean;
-  /** Trailing silence that ends a segment (at least MIN_PAUSE_SECONDS). */
-  endSilenceSeconds: number;
-  /** Whether a segment ended by silence is an utterance end (`speech_final`). */
-  speechFinalOnEndpoint: boolean;
-  /** Audio-clock gap after the last word that ends an utterance (`UtteranceEnd`), if wanted. */
-  utteranceEndSeconds?: number;
-  onResult: (result: WindowResult) => void;
-  onSpeechStarted: (seconds: number) => void;
-  /** The gap after the last word reached `utteranceEndSeconds`; told once per utterance. */
-  onUtteranceEnd: (lastWordEnd: number) => void;
-  onError: (error: Error) => void;
-  /** Told, for each final, the wall seconds from its segment being cut to its Results going out. */
-  onFinalLatency?: (seconds: number) => void;
-  /**
-   * Audio that arrives as it is spoken. Live, long speech is cut into windows at its pauses and a
-   * final is decoded as soon as silence starts, so finals come fast; a file read at once gains
-   * nothing from either, and whole utterances read better (fewer seams).
-   */
-  live: boolean;
 }
 
 const ONSET_THRESHOLD = 0.5;
@@ -130,7 +90,7 @@ const NOTHING_HEARD: Heard = { confidence: 0, words: [] };
 /** A decode under way; what it resolves to gives the words, called once every earlier final is out. */
 type Decoding = Promise<() => Heard>;
 
-export class ChannelTranscriber {
+export class ChannelTranscriber implements RecognizeStream {
   private readonly buffer = new SampleBuffer();
   private readonly segmenter: Segmenter;
   private readonly rate: number;

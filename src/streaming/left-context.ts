@@ -7,8 +7,7 @@
 // the repeat. Times only break ties. Context words the earlier decode missed are kept, so a word lost
 // in a too-short segment is recovered by the next one.
 import type { EngineWord, Transcript } from '../engines/engine.js';
-import { capitalized, SENTENCE_END } from '../formatting/word-spans.js';
-import { plainWord } from '../protocol/transcript-format.js';
+import { capitalized, plainWord, SENTENCE_END } from '../formatting/word-spans.js';
 
 /** "fellow-American," → ["fellow", "american"]: engines join and split compounds differently. */
 const tokens = (word: string): string[] => plainWord(word).split(/[-–]/).filter(Boolean);

@@ -11,7 +11,7 @@ test('a fresh server: a measured cost estimate from load, and text interims on i
   const speech = wavData(speechWav('The first caller of the morning asked about the weather by the harbor.'));
   const server = await startServer();
   try {
-    const { costPerAudioSecond } = server.engine.stats();
+    const { costPerAudioSecond } = server.recognizer.stats();
     assert.ok(costPerAudioSecond > 0 && costPerAudioSecond < 1, `seeded at load by measured decodes: ${costPerAudioSecond}`);
     const c = await connect(listenUrl(server.url, { encoding: 'linear16', sample_rate: 16000, interim_results: true }));
     await c.stream(speech, 640, 20);

@@ -36,7 +36,7 @@ test('pings and handshakes are answered promptly while every core decodes', asyn
   const handshakes: number[] = [];
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline && pings.length < 40) {
-    const stats = server.engine.stats();
+    const stats = server.recognizer.stats();
     samples++;
     if (stats.busy === stats.workers) {
       saturated++;

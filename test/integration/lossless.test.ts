@@ -3,47 +3,30 @@
 // and its WER against the known text is no worse.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ChannelTranscriber, type WindowResult } from '../../src/streaming/channel-transcriber.js';
+import type { WindowResult } from '../../src/engines/recognizer.js';
 import { connect, finals, listenUrl } from '../helpers/client.js';
 import { JFK_TEXT, jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
-import { plainWord } from '../../src/protocol/transcript-format.js';
-import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
+import { plainWord } from '../../src/formatting/word-spans.js';
 import { DEFAULT_ENDPOINTING_MS } from '../../src/protocol/listen-options.js';
 
 const SENTENCES = PASSAGE.slice(0, 4);
 
 let server: TestServer;
-let vad: SileroVad;
 before(async () => {
   server = await startServer();
-  vad = new SileroVad();
-  await vad.load();
 });
-after(async () => {
-  await vad.close();
-  await server.stop();
-});
+after(() => server.stop());
 
-/** Offline reference: the whole file through the same VAD segmentation (a live stream's windows) and engine at once. */
+/** Offline reference: the whole file through the same recognizer (a live stream's VAD windows) at once, with no socket. */
 async function offlineSegments(pcm: Buffer): Promise<string[]> {
   const samples = Float32Array.from(new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2), (x) => x / 32768);
   const results: WindowResult[] = [];
-  const transcriber = new ChannelTranscriber({
-    engine: server.engine,
-    streamId: 'lossless',
-    vad: vad.createStream('lossless'),
-    vadFrameSamples: vad.frameSamples,
-    interimResults: false,
-    endSilenceSeconds: DEFAULT_ENDPOINTING_MS / 1000,
-    speechFinalOnEndpoint: true,
-    onResult: (r) => results.push(r),
-    onSpeechStarted: () => {},
-    onUtteranceEnd: () => {},
-    onError: (e) => assert.fail(e),
-    live: true,
-  });
+  const transcriber = server.recognizer.openStream(
+    { streamId: 'lossless', interimResults: false, endSilenceSeconds: DEFAULT_ENDPOINTING_MS / 1000, speechFinalOnEndpoint: true, live: true },
+    { onResult: (r) => results.push(r), onSpeechStarted: () => {}, onUtteranceEnd: () => {}, onError: (e) => assert.fail(e) },
+  );
   await transcriber.push(samples);
   await transcriber.flush(false);
   return results.flatMap((r) => r.words.map((w) => w.text));

@@ -62,8 +62,8 @@ test('/metrics counts what happened: handshakes by status and code, closes, audi
   assert.ok(value(after, 'earshot_final_latency_seconds_sum') > 0);
   assert.equal(value(after, 'earshot_active{mode="live"}'), 0);
   assert.equal(value(after, 'earshot_active{mode="prerecorded"}'), 0);
-  assert.ok(value(after, 'earshot_engine_cost_per_audio_second') > 0, 'the engine\'s measured cost is exported');
-  assert.equal(value(after, 'earshot_engine_queued_decodes'), 0);
+  assert.ok(value(after, 'earshot_engine_cost_per_audio_second{model="moonshine-tiny"}') > 0, 'the engine\'s measured cost is exported');
+  assert.equal(value(after, 'earshot_engine_queued_decodes{model="moonshine-tiny"}'), 0);
 });
 
 test('/readyz: ready, then 503 as soon as a drain begins, while /healthz stays up and open streams finish', async () => {
@@ -96,7 +96,7 @@ test('an engine behind real time is reported (log and metric) and so is its catc
     let worstWait = 0;
     for (let i = 0; i < 300 && !slow.logs().some((l) => /the engine is behind real time/.test(l.msg)); i++) {
       const text = await (await fetch(`${slow.url.replace('ws://', 'http://')}/metrics`)).text();
-      worstWait = Math.max(worstWait, Number(/^earshot_engine_final_wait_seconds (\S+)$/m.exec(text)?.[1] ?? 0));
+      worstWait = Math.max(worstWait, Number(/^earshot_engine_final_wait_seconds\{model="moonshine-tiny"\} (\S+)$/m.exec(text)?.[1] ?? 0));
       await new Promise((r) => setTimeout(r, 100));
     }
     const behind = slow.logs().find((l) => /the engine is behind real time/.test(l.msg));

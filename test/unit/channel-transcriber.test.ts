@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DecodePriority, Engine, Transcription, VadStream } from '../../src/engines/engine.js';
-import { ChannelTranscriber, type WindowResult } from '../../src/streaming/channel-transcriber.js';
+import type { WindowResult } from '../../src/engines/recognizer.js';
+import { ChannelTranscriber } from '../../src/streaming/channel-transcriber.js';
 
 const RATE = 16000;
 const FRAME = 512;

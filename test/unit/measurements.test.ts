@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { abbreviateUnits } from '../../src/formatting/measurements.js';
 import { formatNumbers } from '../../src/formatting/number-format.js';
-import type { TimedWord } from '../../src/streaming/channel-transcriber.js';
+import type { TimedWord } from '../../src/engines/recognizer.js';
 
 const words = (text: string): TimedWord[] => text.split(' ').map((t, i) => ({ text: t, start: i, end: i + 1, confidence: 0.9 }));
 const units = (text: string, numerals = false) => abbreviateUnits(formatNumbers(words(text), { numerals, smartFormat: false })).map((w) => w.text).join(' ');

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatNumbers, spellNumbers } from '../../src/formatting/number-format.js';
-import type { TimedWord } from '../../src/streaming/channel-transcriber.js';
+import type { TimedWord } from '../../src/engines/recognizer.js';
 
 const DEFAULT = { numerals: false, smartFormat: false };
 const NUMERALS = { numerals: true, smartFormat: false };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatNumbers } from '../../src/formatting/number-format.js';
 import { redactNumbers, type Redaction } from '../../src/formatting/redaction.js';
-import type { TimedWord } from '../../src/streaming/channel-transcriber.js';
+import type { TimedWord } from '../../src/engines/recognizer.js';
 
 const words = (text: string): TimedWord[] => text.split(' ').map((t, i) => ({ text: t, start: i, end: i + 1, confidence: 0.9 }));
 const redact = (text: string, kinds: Redaction[], numerals = false) =>

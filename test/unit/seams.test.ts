@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { continued, mendSeams, openEnded } from '../../src/formatting/seams.js';
-import type { TimedWord } from '../../src/streaming/channel-transcriber.js';
+import type { TimedWord } from '../../src/engines/recognizer.js';
 import type { ResultWord } from '../../src/protocol/transcript-format.js';
 
 /** One final's words, one a second from `start`. */

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import type { Engine, VoiceActivityDetector } from '../../src/engines/engine.js';
 import { parseListenOptions } from '../../src/protocol/listen-options.js';
 import { Session } from '../../src/protocol/session.js';
+import { SegmentedRecognizer } from '../../src/streaming/segmented-recognizer.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
 /** A VAD whose answers wait until `open()`; it hears no speech, so the engine is never asked. */
@@ -54,8 +55,7 @@ test('frames delivered after a pause do not start an idle timer; resuming does',
   const session = new Session({
     requestId: '00000000-0000-4000-8000-000000000000',
     options: parseListenOptions(new URLSearchParams('encoding=linear16&sample_rate=16000')),
-    engine,
-    vad,
+    recognizer: new SegmentedRecognizer(engine, vad),
     log: pino({ level: 'silent' }),
     policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio: false, unendpointedGapMs: 800, live: true, maxBacklogSeconds: 60, maxQueuedBytes: 16_000, maxDurationMs: 0, maxUnreadBytes: Infinity },
     transport: { send: () => {}, close: (code, reason) => closes.push({ code, reason }), pause: () => paused.push(true), resume: () => paused.push(false) },

@@ -1,24 +1,15 @@
 // The Session without a network: a fake transport and a fake clock test the seed's 10 s rules
 // exactly (closing at 10 000 ms, not at 9 999) in milliseconds of real time.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { pino } from 'pino';
-import { MoonshineEngine } from '../../src/engines/moonshine/moonshine-engine.js';
-import { SileroVad } from '../../src/engines/silero-vad/silero-vad.js';
 import { parseListenOptions } from '../../src/protocol/listen-options.js';
 import { Session } from '../../src/protocol/session.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { FakeRecognizer } from '../helpers/fake-recognizer.js';
 
-let engine: MoonshineEngine;
-let vad: SileroVad;
-before(async () => {
-  engine = new MoonshineEngine({ workers: 1 });
-  vad = new SileroVad();
-  await Promise.all([engine.load(), vad.load()]);
-});
-after(async () => {
-  await Promise.all([engine.close(), vad.close()]);
-});
+// The audio here is silence: the timers, not the words, are under test.
+const recognizer = new FakeRecognizer();
 
 function session(keepAliveBeforeAudio = false, maxDurationMs = 0) {
   const clock = new FakeClock();
@@ -27,8 +18,7 @@ function session(keepAliveBeforeAudio = false, maxDurationMs = 0) {
   const s = new Session({
     requestId: '00000000-0000-4000-8000-000000000000',
     options: parseListenOptions(new URLSearchParams('encoding=linear16&sample_rate=16000')),
-    engine,
-    vad,
+    recognizer,
     log: pino({ level: 'silent' }),
     policy: { inactivityTimeoutMs: 10_000, keepAliveBeforeAudio, unendpointedGapMs: 800, live: true, maxBacklogSeconds: 60, maxQueuedBytes: 4 * 1024 * 1024, maxDurationMs, maxUnreadBytes: Infinity },
     transport: { send: (m) => sent.push(m), close: (code, reason) => (closed = { code, reason }) },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spellAddresses, writeAddresses } from '../../src/formatting/spoken-addresses.js';
-import type { TimedWord } from '../../src/streaming/channel-transcriber.js';
+import type { TimedWord } from '../../src/engines/recognizer.js';
 
 const words = (text: string): TimedWord[] => text.split(' ').map((t, i) => ({ text: t, start: i, end: i + 1, confidence: 0.9 - i / 100 }));
 const write = (text: string) => writeAddresses(words(text)).map((w) => w.text).join(' ');

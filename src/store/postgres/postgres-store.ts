@@ -1,6 +1,6 @@
 // The shared state store for replicas: request log and API keys in one PostgreSQL database.
 import pg from 'pg';
-import { StoreError, type StateStore, type StoreRole } from '../state-store.js';
+import { StoreError, type StateStore, type StoreRole } from '../store.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresRequestLog } from './postgres-request-log.js';
 import { createSchema } from './postgres-schema.js';

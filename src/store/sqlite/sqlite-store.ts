@@ -3,7 +3,7 @@
 import { openDatabase } from './sqlite-file.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteRequestLog } from './sqlite-request-log.js';
-import type { StateStore, StoreRole } from '../state-store.js';
+import type { StateStore, StoreRole } from '../store.js';
 
 export async function openSqliteStore(path: string, role: StoreRole): Promise<StateStore> {
   const readonly = role.role === 'reader';
