@@ -331,17 +331,20 @@ export class Session {
   }
 
   /**
-   * Pauses reading past maxBacklogSeconds of unfinalized audio or maxQueuedBytes of unread frames;
-   * resumes once the frames are read down to half and the backlog is at half, or no final is in
-   * flight (the open segment alone only grows with more audio, so waiting on it would never end).
-   * The inactivity timer does not run while the server is the one not reading.
+   * Pauses reading past maxBacklogSeconds of unfinalized audio while finals are in flight, or past
+   * maxQueuedBytes of unread frames; resumes once the frames are read down to half and the backlog
+   * is at half, or no final is in flight. Audio not yet finalized with no final in flight is the
+   * open utterance, which only more audio can end: pausing for it would wait forever (a sentence
+   * longer than --max-backlog, found by the scripted recognizer's test). The inactivity timer does
+   * not run while the server is the one not reading.
    */
   private regulateIntake(): void {
     const { transport, policy, log } = this.deps;
     if (!transport.pause || !transport.resume || this.state !== 'streaming') return;
     const backlogSeconds = this.input.durationSeconds - this.finalizedUntil;
     const { queuedBytes } = this;
-    if (!this.intakePaused && (backlogSeconds > policy.maxBacklogSeconds || queuedBytes > policy.maxQueuedBytes)) {
+    const finalsInFlight = this.transcribers.some((t) => t.finalsInFlight > 0);
+    if (!this.intakePaused && ((backlogSeconds > policy.maxBacklogSeconds && finalsInFlight) || queuedBytes > policy.maxQueuedBytes)) {
       this.intakePaused = true;
       this.clock.clearTimeout(this.timer);
       transport.pause();
@@ -349,7 +352,7 @@ export class Session {
     } else if (
       this.intakePaused &&
       queuedBytes <= policy.maxQueuedBytes / 2 &&
-      (backlogSeconds <= policy.maxBacklogSeconds / 2 || this.transcribers.every((t) => t.finalsInFlight === 0))
+      (backlogSeconds <= policy.maxBacklogSeconds / 2 || !finalsInFlight)
     ) {
       this.intakePaused = false;
       transport.resume();

@@ -1,8 +1,11 @@
-// The `earshot` command as a user runs it, from the sources.
+// The `earshot` command as a user runs it: the built package's bin (`npm test` builds first; after
+// changing src/, `npm run build` before running one of these tests alone). Built, a command and the
+// server's worker threads start without compiling TypeScript.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const CLI = [fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))];
 
 export interface Served {
   child: ChildProcess;

@@ -3,10 +3,14 @@
 // many run side by side. It implements the stream itself, as a streaming engine would, through the
 // same seam (src/engines/recognizer.ts) the real engines use:
 // - speech is any 20 ms frame louder than SPEECH_RMS; an utterance ends after `endSilenceSeconds` of
-//   quieter frames (speech_final), or at a flush (Finalize, CloseStream);
-// - each final says the next line of `script` (round robin), its words spread over the speech;
-// - interims, while speech goes on, say the first words of that line, every INTERIM_SECONDS;
-// - `decodeMs` delays each final as a busy engine would; `failAt` makes the n-th final fail.
+//   quieter frames, and never at a gap shorter than MIN_PAUSE_SECONDS, so that a sentence of real
+//   speech is one utterance (speech_final), or at a flush (Finalize, CloseStream);
+// - a stream's script says one line per phrase (speech between gaps of MIN_PAUSE_SECONDS or more),
+//   in turn from the first line; a final says the lines of the phrases it covers, their words spread
+//   over the speech (JFK_SCRIPT: what jfk.wav says, cut where the fake hears its pauses);
+// - interims, while speech goes on, say the first words of the open phrase, every INTERIM_SECONDS;
+// - finals are decoded one at a time on one scripted worker, each taking `decodeMs` (0: at once), so
+//   a fast client builds a backlog as on a busy engine; `failAt` makes the n-th final fail.
 import type { EngineLoad } from '../../src/engines/engine.js';
 import type { RecognizeStream, Recognizer, RecognizerCapabilities, StreamEvents, StreamSettings, TimedWord, WindowResult } from '../../src/engines/recognizer.js';
 import { RecognizerSet } from '../../src/engines/recognizer-set.js';
@@ -22,23 +26,30 @@ export interface FakeRecognizerOptions {
 }
 
 export const FAKE_MODEL = 'fake-scripted';
+/** jfk.wav's words as the fake cuts them (at its 0.4 s and 0.3 s pauses): its finals then say JFK_TEXT. */
+export const JFK_SCRIPT = ['And so my fellow Americans,', 'ask not', 'what your country can do for you, ask what you can do for your country.'];
 const SAMPLE_RATE = 16000;
 const FRAME = 320;
 const SPEECH_RMS = 0.01;
 const INTERIM_SECONDS = 0.5;
+/** Gaps between the words of a sentence (festival's, a recording's) last up to about a quarter second. */
+const MIN_PAUSE_SECONDS = 0.3;
 
 export class FakeRecognizer implements Recognizer {
   readonly info = { uuid: '00000000-0000-4000-8000-00000000fa4e', name: FAKE_MODEL, version: 'test', arch: 'scripted' };
   readonly sampleRate = SAMPLE_RATE;
   readonly capabilities: RecognizerCapabilities;
-  readonly script: string[];
+  script: string[];
   readonly decodeMs: number;
-  /** Finals decoded so far, all streams together; and those under way now. */
+  /** Finals with speech asked for so far, all streams together. */
   finals = 0;
-  decoding = 0;
   /** Every stream opened, with its settings: what the Session asked of the seam. */
   readonly opened: StreamSettings[] = [];
   private readonly failAt?: number;
+  /** When each decode waiting for the worker was asked for; the one worker's queue. */
+  private readonly waiting: number[] = [];
+  private busy = false;
+  private worker: Promise<void> = Promise.resolve();
 
   constructor(options: FakeRecognizerOptions = {}) {
     this.script = options.script ?? ['hello from the scripted engine'];
@@ -47,19 +58,37 @@ export class FakeRecognizer implements Recognizer {
     this.capabilities = { interimResults: true, keyterms: true, ...options.capabilities };
   }
 
-  openStream(settings: StreamSettings, events: StreamEvents): RecognizeStream {
-    this.opened.push(settings);
-    return new FakeStream(this, settings, events);
+  /** From now on streams opened say these lines (the next test's words). */
+  say(...lines: string[]): void {
+    this.script = lines;
   }
 
-  /** The words of the next final, and whether its decode fails. */
-  nextFinal(): { line: string; fails: boolean } {
-    const n = ++this.finals;
-    return { line: this.script[(n - 1) % this.script.length], fails: n === this.failAt };
+  openStream(settings: StreamSettings, events: StreamEvents): RecognizeStream {
+    this.opened.push(settings);
+    return new FakeStream(this, [...this.script], settings, events);
+  }
+
+  /** Whether the next final with speech, of any stream, is the one to fail. */
+  nextFails(): boolean {
+    return ++this.finals === this.failAt;
+  }
+
+  /** A final's decode: it waits for the worker, then takes `decodeMs`. */
+  decode(): Promise<void> {
+    this.waiting.push(performance.now());
+    const done = this.worker.then(async () => {
+      this.waiting.shift();
+      this.busy = true;
+      await new Promise((resolve) => setTimeout(resolve, this.decodeMs));
+      this.busy = false;
+    });
+    this.worker = done;
+    return done;
   }
 
   stats(): EngineLoad {
-    return { workers: 1, busy: Math.min(1, this.decoding), queued: Math.max(0, this.decoding - 1), costPerAudioSecond: 0.01, finalWaitSeconds: 0, interimWaitSeconds: 0 };
+    const wait = this.waiting.length > 0 ? (performance.now() - this.waiting[0]) / 1000 : 0;
+    return { workers: 1, busy: this.busy ? 1 : 0, queued: this.waiting.length, costPerAudioSecond: 0.01, finalWaitSeconds: wait, interimWaitSeconds: wait };
   }
 
   async load(): Promise<void> {}
@@ -76,8 +105,8 @@ class FakeStream implements RecognizeStream {
   private frameFill = 0;
   private frameEnergy = 0;
   private windowStart = 0;
-  /** The open utterance's first and last loud sample, while one is open. */
-  private speech?: { start: number; end: number };
+  /** The open utterance's first and last loud sample and its phrases, while one is open. */
+  private speech?: { start: number; end: number; phrases: number };
   private lastInterim = 0;
   private output: Promise<void> = Promise.resolve();
   private issued = 0;
@@ -85,9 +114,12 @@ class FakeStream implements RecognizeStream {
   private closed = false;
   private lastWordEnd?: number;
   private utteranceEnded = true;
+  /** Lines of the script this stream has said. */
+  private said = 0;
 
   constructor(
     private readonly recognizer: FakeRecognizer,
+    private readonly script: string[],
     private readonly settings: StreamSettings,
     private readonly events: StreamEvents,
   ) {}
@@ -120,17 +152,18 @@ class FakeStream implements RecognizeStream {
     const now = this.samples;
     if (loud) {
       if (!this.speech) {
-        this.speech = { start: now - FRAME, end: now };
+        this.speech = { start: now - FRAME, end: now, phrases: 1 };
         this.lastInterim = now;
         this.events.onSpeechStarted(this.seconds(now - FRAME));
       }
+      if (now - FRAME - this.speech.end >= MIN_PAUSE_SECONDS * SAMPLE_RATE) this.speech.phrases++;
       this.speech.end = now;
       if (this.settings.interimResults && now - this.lastInterim >= INTERIM_SECONDS * SAMPLE_RATE && this.emitted === this.issued) {
         this.lastInterim = now;
-        const words = this.words(this.recognizer.script[this.recognizer.finals % this.recognizer.script.length], this.speech.start, now, 0.5);
+        const words = this.words(this.lines(this.speech.phrases), this.speech.start, now, 0.5);
         this.emit({ start: this.seconds(this.windowStart), end: this.seconds(now), isFinal: false, speechFinal: false, fromFinalize: false, confidence: 0.9, words });
       }
-    } else if (this.speech && now - this.speech.end >= this.settings.endSilenceSeconds * SAMPLE_RATE) this.final(this.settings.speechFinalOnEndpoint, false);
+    } else if (this.speech && now - this.speech.end >= Math.max(this.settings.endSilenceSeconds, MIN_PAUSE_SECONDS) * SAMPLE_RATE) this.final(this.settings.speechFinalOnEndpoint, false);
   }
 
   private final(speechFinal: boolean, fromFinalize: boolean): void {
@@ -139,21 +172,26 @@ class FakeStream implements RecognizeStream {
     const speech = this.speech;
     this.windowStart = end;
     this.speech = undefined;
-    const { line, fails } = speech ? this.recognizer.nextFinal() : { line: '', fails: false };
-    const words = speech ? this.words(line, speech.start, speech.end, 1) : [];
+    const fails = speech ? this.recognizer.nextFails() : false;
+    const words = speech ? this.words(this.lines(speech.phrases), speech.start, speech.end, 1) : [];
+    if (speech) this.said += speech.phrases;
     this.issued++;
-    this.recognizer.decoding++;
     const issuedAt = performance.now();
-    const decoded = new Promise<void>((resolve) => setTimeout(resolve, speech ? this.recognizer.decodeMs : 0));
+    // Silence alone has nothing to decode.
+    const decoded = speech ? this.recognizer.decode() : Promise.resolve();
     this.output = this.output.then(async () => {
       await decoded;
-      this.recognizer.decoding--;
       this.emitted++;
       if (fails) return this.fail(new Error('the scripted engine failed, as the test asked'));
       this.emit({ start: this.seconds(start), end: this.seconds(end), isFinal: true, speechFinal: speechFinal && words.length > 0, fromFinalize, confidence: words.length > 0 ? 0.9 : 0, words });
       this.events.onFinalLatency?.((performance.now() - issuedAt) / 1000);
       this.maybeUtteranceEnd();
     });
+  }
+
+  /** The next `count` lines of the script, as one text. */
+  private lines(count: number): string {
+    return Array.from({ length: count }, (_, k) => this.script[(this.said + k) % this.script.length]).join(' ');
   }
 
   /** The first `share` of `line`'s words, spread evenly over [from, to). */

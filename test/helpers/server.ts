@@ -12,11 +12,14 @@ export interface TestServer extends RunningEarshot {
   logs(): any[];
 }
 
+/** A server whose recognizer is the scripted fake: `fake.say(…)` sets what it hears. */
+export type FakeServer = TestServer & { fake: FakeRecognizer };
+
 export function startServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   return start(overrides);
 }
 
-export async function startFakeServer(overrides: Partial<ServerConfig> = {}, fake = new FakeRecognizer()): Promise<TestServer & { fake: FakeRecognizer }> {
+export async function startFakeServer(overrides: Partial<ServerConfig> = {}, fake = new FakeRecognizer()): Promise<FakeServer> {
   return { ...(await start(overrides, fakeRecognizers(fake))), fake };
 }
 

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { earshot } from '../helpers/cli.js';
-import { startServer } from '../helpers/server.js';
+import { startFakeServer } from '../helpers/server.js';
 
 const repo = new URL('../../', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, repo), 'utf8');
@@ -38,7 +38,7 @@ test('the drain fits in the termination grace period; probes and ports point at 
 });
 
 test('the autoscaler\'s metric is exported with the label it selects, and /readyz answers as the probe expects', async () => {
-  const server = await startServer();
+  const server = await startFakeServer();
   try {
     const http = server.url.replace('ws://', 'http://');
     const metric = byKind('HorizontalPodAutoscaler').spec.metrics[0].pods.metric;

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { earshot } from '../helpers/cli.js';
 import { connect, listenUrl, refused, type Connection } from '../helpers/client.js';
 import { ffmpeg, cached, jfkWav, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startFakeServer, type TestServer } from '../helpers/server.js';
 
 const RAW16K = { encoding: 'linear16', sample_rate: 16000 };
 const work = mkdtempSync(join(tmpdir(), 'earshot-diagnostics-'));
@@ -20,7 +20,7 @@ before(async () => {
   // Made before any stream opens: festival runs synchronously, and the server shares this event
   // loop, so speech made mid-stream would starve it past the 1.5 s inactivity timeout.
   speech16k = wavData(speechWav(PASSAGE.slice(0, 2).join(' ')));
-  server = await startServer({ requestLogPath: db, inactivityTimeoutMs: 1500 });
+  server = await startFakeServer({ requestLogPath: db, inactivityTimeoutMs: 1500 });
 });
 after(async () => {
   await server.stop();
@@ -79,7 +79,7 @@ test('a clean stream is logged with its format, counts and no problems', async (
 });
 
 test('a refused handshake is logged with its status, dg-error and key id, never the key', async () => {
-  const keyed = await startServer({ requestLogPath: db, apiKeys: ['right-key'] });
+  const keyed = await startFakeServer({ requestLogPath: db, apiKeys: ['right-key'] });
   try {
     const r = await refused(listenUrl(keyed.url, RAW16K), { headers: { Authorization: 'Token wrong-key' } });
     const { record, text } = await shown(String(r.headers['dg-request-id']));

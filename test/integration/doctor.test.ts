@@ -4,13 +4,15 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
 import { earshot } from '../helpers/cli.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { FakeRecognizer } from '../helpers/fake-recognizer.js';
+import { startFakeServer, type TestServer } from '../helpers/server.js';
 
 const KEY = 'doctor-key';
 let server: TestServer;
 
 before(async () => {
-  server = await startServer({ apiKeys: [KEY], inactivityTimeoutMs: 2000 });
+  // The scripted engine says the words of the doctor's clip (assets/speech-check.wav).
+  server = await startFakeServer({ apiKeys: [KEY], inactivityTimeoutMs: 2000 }, new FakeRecognizer({ script: ['The quick brown fox jumps over the lazy dog.'] }));
 });
 after(() => server.stop());
 

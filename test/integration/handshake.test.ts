@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunningEarshot } from '../../src/server/start.js';
 import { connect, listenUrl, refused } from '../helpers/client.js';
-import { startServer } from '../helpers/server.js';
+import { startFakeServer } from '../helpers/server.js';
 
 const KEY = 'test-key-0123456789';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -24,7 +24,7 @@ function assertRefusal(r: Awaited<ReturnType<typeof refused>>, status: number, e
 
 describe('handshake with an API key configured', () => {
   let server: RunningEarshot;
-  before(async () => (server = await startServer({ apiKeys: [KEY], maxStreams: 3 })));
+  before(async () => (server = await startFakeServer({ apiKeys: [KEY], maxStreams: 3 })));
   after(() => server.stop());
 
   const accepts = async (options: Parameters<typeof connect>[1], expectProtocol = '') => {
@@ -125,7 +125,7 @@ describe('handshake with an API key configured', () => {
 
 describe('handshake with no API key configured', () => {
   let server: RunningEarshot;
-  before(async () => (server = await startServer()));
+  before(async () => (server = await startFakeServer()));
   after(() => server.stop());
 
   test('any or no credentials are accepted (loopback only)', async () => {
@@ -137,7 +137,7 @@ describe('handshake with no API key configured', () => {
   });
 
   test('refuses to start on a non-loopback address without a key', async () => {
-    await assert.rejects(startServer({ host: '0.0.0.0' }), /only listens on loopback/);
+    await assert.rejects(startFakeServer({ host: '0.0.0.0' }), /only listens on loopback/);
   });
 
   test('while draining: 503, and the open stream still ends with Metadata and 1000', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { earshot } from '../helpers/cli.js';
 import { connect, listenUrl, refused } from '../helpers/client.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { startFakeServer, type TestServer } from '../helpers/server.js';
 
 const RAW = { encoding: 'linear16', sample_rate: 16000 };
 const work = mkdtempSync(join(tmpdir(), 'earshot-keys-'));
@@ -27,7 +27,7 @@ before(async () => {
   listener = await createKey('--label', 'captions app');
   reader = await createKey('--label', 'ops', '--scope', 'requests');
   // No --api-key: the keys in the state file turn authentication on.
-  server = await startServer({ requestLogPath: db });
+  server = await startFakeServer({ requestLogPath: db });
   http = server.url.replace('ws://', 'http://');
 });
 after(async () => {

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { connect, listenUrl, refused, transcriptOf } from '../helpers/client.js';
 import { jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { FakeRecognizer } from '../helpers/fake-recognizer.js';
+import { startFakeServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 
 const RAW = { encoding: 'linear16', sample_rate: 16000 };
@@ -14,7 +15,7 @@ const auth = (key: string) => ({ headers: { Authorization: `Token ${key}` } });
 
 describe('--max-streams-per-key', () => {
   let server: TestServer;
-  before(async () => (server = await startServer({ apiKeys: ['key-a', 'key-b'], maxStreamsPerKey: 1 })));
+  before(async () => (server = await startFakeServer({ apiKeys: ['key-a', 'key-b'], maxStreamsPerKey: 1 })));
   after(() => server.stop());
 
   test('one key is held to its limit, tokens it granted included; other keys are not; a close frees a place', async () => {
@@ -39,7 +40,7 @@ describe('--max-streams-per-key', () => {
 
 describe('--handshakes-per-minute', () => {
   let server: TestServer;
-  before(async () => (server = await startServer({ apiKeys: ['key'], handshakesPerMinute: 3 })));
+  before(async () => (server = await startFakeServer({ apiKeys: ['key'], handshakesPerMinute: 3 })));
   after(() => server.stop());
 
   test('an address over its rate gets 429 before auth, for streams and pre-recorded requests alike', async () => {
@@ -60,11 +61,12 @@ describe('--handshakes-per-minute', () => {
 
 describe('back-pressure', () => {
   let server: TestServer;
-  // One decode worker and a 4 s backlog bound: a client sending as fast as it can outruns the engine at once.
-  before(async () => (server = await startServer({ decodeWorkers: 1, maxBacklogSeconds: 4 })));
+  // One worker taking 300 ms a final, and a 4 s backlog bound: a client sending as fast as it can outruns it at once.
+  before(async () => (server = await startFakeServer({ maxBacklogSeconds: 4 }, new FakeRecognizer({ script: PASSAGE, decodeMs: 300 }))));
   after(() => server.stop());
 
-  test('a client far faster than real time is paused and resumed, and every second it sent is transcribed', async () => {
+  // Bounded: a stream paused for an utterance that only more audio could end once hung here for good.
+  test('a client far faster than real time is paused and resumed, and every second it sent is transcribed', { timeout: 60_000 }, async () => {
     const passage = PASSAGE.join(' ');
     const text = [passage, passage, passage].join(' ');
     const once = joinWithSilence(PASSAGE.map((s) => speechWav(s)), 1);
@@ -85,7 +87,7 @@ describe('back-pressure', () => {
 
 describe('--max-stream-duration', () => {
   let server: TestServer;
-  before(async () => (server = await startServer({ maxStreamSeconds: 2 })));
+  before(async () => (server = await startFakeServer({ maxStreamSeconds: 2 }, new FakeRecognizer({ script: [PASSAGE[0]] }))));
   after(() => server.stop());
 
   test('a stream open past the limit is finalized with every word and closed 1000, the limit named', async () => {
@@ -103,7 +105,7 @@ describe('--max-stream-duration', () => {
 
 describe('--max-frame-kb', () => {
   let server: TestServer;
-  before(async () => (server = await startServer({ maxFrameBytes: 64 * 1024 })));
+  before(async () => (server = await startFakeServer({ maxFrameBytes: 64 * 1024 })));
   after(() => server.stop());
 
   test('a frame over the limit closes with 1009; the log, the request log and the metrics say why and how to fix it', async () => {

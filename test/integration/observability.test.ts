@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { connect, listenUrl, refused } from '../helpers/client.js';
 import { jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { FAKE_MODEL, FakeRecognizer } from '../helpers/fake-recognizer.js';
+import { startFakeServer, type TestServer } from '../helpers/server.js';
 
 const KEY = 'metrics-test-key';
 const RAW = { encoding: 'linear16', sample_rate: 16000 };
@@ -13,7 +14,7 @@ let server: TestServer;
 let http: string;
 
 before(async () => {
-  server = await startServer({ apiKeys: [KEY] });
+  server = await startFakeServer({ apiKeys: [KEY] });
   http = server.url.replace('ws://', 'http://');
 });
 after(() => server.stop());
@@ -62,8 +63,8 @@ test('/metrics counts what happened: handshakes by status and code, closes, audi
   assert.ok(value(after, 'earshot_final_latency_seconds_sum') > 0);
   assert.equal(value(after, 'earshot_active{mode="live"}'), 0);
   assert.equal(value(after, 'earshot_active{mode="prerecorded"}'), 0);
-  assert.ok(value(after, 'earshot_engine_cost_per_audio_second{model="moonshine-tiny"}') > 0, 'the engine\'s measured cost is exported');
-  assert.equal(value(after, 'earshot_engine_queued_decodes{model="moonshine-tiny"}'), 0);
+  assert.ok(value(after, `earshot_engine_cost_per_audio_second{model="${FAKE_MODEL}"}`) > 0, 'the engine\'s measured cost is exported');
+  assert.equal(value(after, `earshot_engine_queued_decodes{model="${FAKE_MODEL}"}`), 0);
 });
 
 test('/readyz: ready, then 503 as soon as a drain begins, while /healthz stays up and open streams finish', async () => {
@@ -86,9 +87,9 @@ test('/readyz: ready, then 503 as soon as a drain begins, while /healthz stays u
 });
 
 test('an engine behind real time is reported (log and metric) and so is its catching up', async () => {
-  // One worker and streams sent as fast as they go: finals queue for the worker; no back-pressure
-  // pause (the bound is above the audio), so the backlog is the engine's.
-  const slow = await startServer({ decodeWorkers: 1, maxBacklogSeconds: 600 });
+  // One worker taking 400 ms a final and streams sent as fast as they go: finals queue for the
+  // worker; no back-pressure pause (the bound is above the audio), so the backlog is the engine's.
+  const slow = await startFakeServer({ maxBacklogSeconds: 600 }, new FakeRecognizer({ decodeMs: 400 }));
   try {
     const pcm = wavData(joinWithSilence(PASSAGE.map((s) => speechWav(s)), 0.8));
     const streams = await Promise.all(Array.from({ length: 4 }, () => connect(listenUrl(slow.url, RAW))));
@@ -96,7 +97,7 @@ test('an engine behind real time is reported (log and metric) and so is its catc
     let worstWait = 0;
     for (let i = 0; i < 300 && !slow.logs().some((l) => /the engine is behind real time/.test(l.msg)); i++) {
       const text = await (await fetch(`${slow.url.replace('ws://', 'http://')}/metrics`)).text();
-      worstWait = Math.max(worstWait, Number(/^earshot_engine_final_wait_seconds\{model="moonshine-tiny"\} (\S+)$/m.exec(text)?.[1] ?? 0));
+      worstWait = Math.max(worstWait, Number(new RegExp(`^earshot_engine_final_wait_seconds\\{model="${FAKE_MODEL}"\\} (\\S+)$`, 'm').exec(text)?.[1] ?? 0));
       await new Promise((r) => setTimeout(r, 100));
     }
     const behind = slow.logs().find((l) => /the engine is behind real time/.test(l.msg));

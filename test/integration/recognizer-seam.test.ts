@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { connect, finals, listenUrl, refused } from '../helpers/client.js';
 import { FAKE_MODEL, FakeRecognizer, scriptedAudio } from '../helpers/fake-recognizer.js';
-import { startFakeServer, type TestServer } from '../helpers/server.js';
+import { startFakeServer, type FakeServer } from '../helpers/server.js';
 
 const RAW = { encoding: 'linear16', sample_rate: 16000 };
-let server: TestServer & { fake: FakeRecognizer };
+let server: FakeServer;
 
 before(async () => {
   server = await startFakeServer({}, new FakeRecognizer({ script: ['first thing said', 'and the second'] }));

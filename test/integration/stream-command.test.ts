@@ -1,10 +1,12 @@
 // `earshot stream`: a festival WAV transcribed end to end at real-time pace, its live display checked
-// in a real terminal (tmux), and a refusal explained.
+// in a real terminal (tmux), and a refusal explained. The scripted recognizer says the WAV's
+// sentences: what is under test is the command, not the engine.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { earshot, earshotInTerminal } from '../helpers/cli.js';
 import { PASSAGE, speechWav } from '../helpers/fixtures.js';
-import { startServer, type TestServer } from '../helpers/server.js';
+import { FakeRecognizer } from '../helpers/fake-recognizer.js';
+import { startFakeServer, type TestServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 
 const KEY = 'stream-key';
@@ -12,7 +14,7 @@ const TEXT = PASSAGE.slice(0, 3).join(' ');
 let server: TestServer;
 
 before(async () => {
-  server = await startServer({ apiKeys: [KEY] });
+  server = await startFakeServer({ apiKeys: [KEY] }, new FakeRecognizer({ script: PASSAGE.slice(0, 3) }));
 });
 after(() => server.stop());
 
