@@ -20,7 +20,7 @@ import { plainWord } from '../src/formatting/word-spans.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
 import { devsetAvailable } from '../test/helpers/devset.js';
 import { loadRun, prerecordedRun, utteranceRun } from './bench/devset-runs.js';
-import { endpointsOf, ENDPOINTING_MS, millis, percentile, procStatus, RATE, runStream, seconds, type StreamAudio, type StreamOutcome, type TrueWord } from './bench/measure.js';
+import { endpointsOf, ENDPOINTING_MS, millis, percentile, procStatus, RATE, runStream, seconds, type StreamAudio, type TrueWord } from './bench/measure.js';
 
 const SENTENCES = PASSAGE;
 const GAP_SECONDS = 1.0;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { connect, finals, listenUrl, transcriptOf } from '../helpers/client.js';
+import { connect, listenUrl, transcriptOf } from '../helpers/client.js';
 import { speechWav, wavData } from '../helpers/fixtures.js';
 import { startFakeServer, type FakeServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';

@@ -3,39 +3,15 @@
 // passage say (JFK_SCRIPT, PASSAGE); test/speech/prerecorded.test.ts has the real engine.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { earshot, earshotInTerminal } from '../helpers/cli.js';
 import { JFK_TEXT, jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
+import { peer, postListen, UUID } from '../helpers/http-peer.js';
 import { FakeRecognizer, JFK_SCRIPT } from '../helpers/fake-recognizer.js';
 import { startFakeServer, type FakeServer } from '../helpers/server.js';
 import { wer } from '../helpers/wer.js';
 
 const KEY = 'prerecorded-test-key';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** A loopback HTTP server standing in for a file host or a callback receiver. */
-interface Peer {
-  url: string;
-  received: Array<{ method: string; headers: IncomingMessage['headers']; body: Buffer }>;
-  close(): Promise<void>;
-}
-
-async function peer(answer: (req: IncomingMessage, body: Buffer, count: number) => { status: number; body?: Buffer; type?: string }): Promise<Peer> {
-  const received: Peer['received'] = [];
-  const server: Server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
-    received.push({ method: req.method ?? '', headers: req.headers, body });
-    const a = answer(req, body, received.length);
-    res.writeHead(a.status, { 'content-type': a.type ?? 'application/octet-stream' }).end(a.body);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, close: () => new Promise((r) => server.close(() => r())) };
-}
-
 let server: FakeServer;
 let http: string;
 let jfk: Uint8Array<ArrayBuffer>;
@@ -47,10 +23,7 @@ before(async () => {
 });
 after(() => server.stop());
 
-function post(query: string, body: BodyInit | Buffer, headers: Record<string, string> = {}): Promise<Response> {
-  const payload = Buffer.isBuffer(body) ? Uint8Array.from(body) : body;
-  return fetch(`${http}/v1/listen${query}`, { method: 'POST', headers: { authorization: `Token ${KEY}`, 'content-type': 'audio/wav', ...headers }, body: payload, duplex: 'half' } as RequestInit);
-}
+const post = (query: string, body: BodyInit | Buffer, headers: Record<string, string> = {}) => postListen(http, KEY, query, body, headers);
 
 async function assertRefused(res: Response, status: number, errCode: string, message: RegExp): Promise<void> {
   assert.equal(res.status, status);
