@@ -32,7 +32,14 @@ test('completed records survive kill -9; the stream open at the crash is marked 
     const refusal = await refused(listenUrl(url, RAW16K), { headers: { Authorization: 'Token nope' } });
     const openAtCrash = await connect(listenUrl(url, RAW16K), auth);
     await openAtCrash.stream(wavData(jfkWav()).subarray(0, 32000), 3200);
-    await new Promise((r) => setTimeout(r, 300)); // the close of the streams above is written
+    // The log is written behind the streams: wait until it has their closes.
+    for (const id of done) {
+      for (let i = 0; i < 100; i++) {
+        const record = await (await fetch(`${url.replace('ws://', 'http://')}/v1/requests/${id}`, auth)).json().catch(() => undefined);
+        if (record?.state === 'closed') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
     first.child.kill('SIGKILL');
     await first.exit;
 
