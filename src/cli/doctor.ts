@@ -156,7 +156,7 @@ async function checkHandshake(options: DoctorOptions): Promise<Omit<CheckResult,
   const h = await open(options);
   if (h.kind === 'failed') return { status: 'fail', detail: h.message, fix: 'The server accepted the TCP connection but did not complete the WebSocket upgrade: check it is a Deepgram-compatible endpoint and that proxies pass WebSocket upgrades.' };
   if (h.kind === 'refused') {
-    const { what, fix } = explainRefusal(h.status, h.dgError);
+    const { what, fix } = explainRefusal(h.status, h.dgError, 'cli');
     return { status: 'fail', detail: `refused: ${what}`, fix: fix ?? 'See the dg-error text above.', requestId: h.requestId };
   }
   h.stream.send({ type: 'CloseStream' });

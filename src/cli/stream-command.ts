@@ -24,6 +24,8 @@ export interface StreamOptions {
 
 const CHUNK_SECONDS = 0.05;
 
+export const RAW_AUDIO_HINT = 'if the file is raw audio (no WAV or other header), say how it is encoded: --encoding linear16 --sample-rate 16000 (and --channels 2 for stereo), or mulaw/alaw at 8000 Hz';
+
 /** Bytes per second of a file: from the encoding for raw audio, else from the container's duration (ffprobe). */
 function byteRate(bytes: Buffer, file: string, options: StreamOptions): number | undefined {
   if (options.encoding) {
@@ -46,11 +48,11 @@ export async function streamAudio(options: StreamOptions): Promise<number> {
 
   const handshake = await openListen({ url: options.url, apiKey: options.apiKey, query });
   if (handshake.kind === 'failed') {
-    err.write(`earshot: could not connect to ${options.url}: ${handshake.message}\n  fix: run \`earshot doctor ${options.url}\` to find where the connection fails.\n`);
+    err.write(`earshot: could not connect to ${options.url}: ${handshake.message}\n  fix: run \`earshot doctor --server ${options.url}\` to find where the connection fails.\n`);
     return 1;
   }
   if (handshake.kind === 'refused') {
-    const { what, fix } = explainRefusal(handshake.status, handshake.dgError);
+    const { what, fix } = explainRefusal(handshake.status, handshake.dgError, 'cli');
     err.write(`earshot: refused: ${what}\n  request id: ${handshake.requestId ?? '(none)'}\n${fix ? `  fix: ${fix}\n` : ''}`);
     return 1;
   }
@@ -112,5 +114,7 @@ export async function streamAudio(options: StreamOptions): Promise<number> {
   }
   const { what, fix } = explainClose(closed.code, closed.reason);
   err.write(`earshot: the stream ended with ${what}\n  request id: ${stream.requestId ?? '(none)'}\n${fix ? `  fix: ${fix}\n` : ''}`);
+  // The server could not decode the bytes: from here, the likely cause is a headerless file.
+  if (closed.code === 1008 && !options.encoding) err.write(`  ${RAW_AUDIO_HINT}\n`);
   return 1;
 }

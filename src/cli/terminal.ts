@@ -25,10 +25,10 @@ export function progressLine(done: number, total?: number): string {
   return `${bar}${done.toFixed(1)}${total ? `/${total.toFixed(1)}` : ''} s`;
 }
 
-/** A media file's duration in seconds (ffprobe), if it can tell. */
+/** A media file's duration in seconds (ffprobe), if it can tell; ffprobe's own complaints are not the user's to read. */
 export function mediaSeconds(file: string): number | undefined {
   try {
-    const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }));
+    const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
     return seconds > 0 ? seconds : undefined;
   } catch {
     return undefined;

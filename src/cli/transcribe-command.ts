@@ -26,14 +26,17 @@ export async function transcribeCommand(options: TranscribeOptions): Promise<num
   try {
     answer = await postPrerecorded({ server: options.server, apiKey: options.apiKey, query: options.params, audio, onProgress: showProgress ? draw : undefined });
   } catch (error) {
-    err.write(`${showProgress ? '\r\x1b[2K' : ''}earshot: could not reach ${options.server}: ${(error as Error).message}\n  fix: run \`earshot doctor ${options.server}\` to find where the connection fails.\n`);
+    err.write(`${showProgress ? '\r\x1b[2K' : ''}earshot: could not reach ${options.server}: ${(error as Error).message}\n  fix: run \`earshot doctor --server ${options.server}\` to find where the connection fails.\n`);
     return 1;
   } finally {
     if (showProgress) err.write('\r\x1b[2K');
   }
   if (answer.status !== 200) {
-    const { what, fix } = explainRefusal(answer.status, answer.dgError);
+    const { what, fix } = explainRefusal(answer.status, answer.dgError, 'cli');
     err.write(`earshot: ${what}\n  request id: ${answer.requestId ?? '(none)'}\n${fix ? `  fix: ${fix}\n` : ''}`);
+    if (answer.status === 400 && /failed to process audio/.test(answer.dgError ?? '') && !options.params.encoding) {
+      err.write('  if the file is raw audio (no WAV or other header), say how it is encoded: --param encoding=linear16 --param sample_rate=16000\n');
+    }
     return 1;
   }
   if (options.json) {

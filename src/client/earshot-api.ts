@@ -24,11 +24,11 @@ export function earshotApi(server: string, apiKey?: string): EarshotApi {
     try {
       response = await fetch(new URL(path, base), { method, headers, body: body && JSON.stringify(body) });
     } catch (err) {
-      throw new ExplainedError(`cannot reach ${base.origin}: ${(err as Error).cause ?? (err as Error).message}\nIs the server running there? (earshot doctor ${base.origin} checks each step.)`);
+      throw new ExplainedError(`cannot reach ${base.origin}: ${(err as Error).cause ?? (err as Error).message}\nIs the server running there? (\`earshot doctor --server ${base.origin}\` checks each step.)`);
     }
     if (missingOk && response.status === 404) return undefined;
     if (!response.ok) {
-      const { what, fix } = explainRefusal(response.status, response.headers.get('dg-error') ?? undefined);
+      const { what, fix } = explainRefusal(response.status, response.headers.get('dg-error') ?? undefined, 'cli');
       throw new ExplainedError(`${what}${fix ? `\n${fix}` : ''}`);
     }
     return response.json();

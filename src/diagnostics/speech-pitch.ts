@@ -25,12 +25,10 @@ const FEWEST_FRAMES = 40;
  * slt voice 178 Hz, read as 3x slow 62 Hz, 3x fast 533 Hz; jfk.wav 258 Hz (an orator), 3x slow 92 Hz.
  * So a 3x error is caught for most voices, a 2x one only for deep or high voices.
  */
-export const VOICE_F0_HZ = { low: 70, high: 420, typical: 150 };
+export const VOICE_F0_HZ = { low: 70, high: 420 };
 
 export interface PitchVerdict {
   medianHz: number;
-  /** How much faster (>1) or slower (<1) than a typical voice the audio plays at the declared rate. */
-  speedFactor: number;
 }
 
 export class SpeechPitch {
@@ -90,7 +88,7 @@ function verdict(f0: number[]): PitchVerdict | undefined {
   // A steady tone or a held note: not a voice, no verdict.
   if (q(0.75) / q(0.25) < 1.04) return undefined;
   const medianHz = q(0.5);
-  return { medianHz, speedFactor: medianHz / VOICE_F0_HZ.typical };
+  return { medianHz };
 }
 
 function framePitch(frame: Float32Array): number | undefined {

@@ -17,6 +17,24 @@ const LARGEST_FRAME_SECONDS = 1;
 const ENGINE_RATE = 16000;
 /** Rates audio is captured or sent at in practice; a guess snaps to one of them. */
 const COMMON_RATES = [8000, 16000, 22050, 24000, 44100, 48000];
+/**
+ * Median pitch of one speaker's voice, deep men to children and orators (festival's slt 178 Hz,
+ * jfk.wav 258 Hz). The pitch heard at the declared rate fixes the true rate only to within this
+ * band's width (3.5x), so more than one common rate usually fits.
+ */
+const SPEAKER_F0_HZ = { low: 85, high: 300 };
+
+/**
+ * What the pitch heard at `declared` Hz says of the audio's real rate: audio really at R read as D
+ * plays at D/R times its pitch, so R lies within the speaker band scaled by D / heard. One common
+ * rate in that range is named; several are listed, with the side of the declared rate they are on.
+ */
+export function likelyRates(heardHz: number, declared: number): string {
+  const fits = COMMON_RATES.filter((r) => r !== declared && r >= (SPEAKER_F0_HZ.low * declared) / heardHz && r <= (SPEAKER_F0_HZ.high * declared) / heardHz);
+  if (fits.length === 1) return `the audio is probably ${fits[0]} Hz`;
+  const side = heardHz < VOICE_F0_HZ.low ? 'higher' : 'lower';
+  return `the audio's rate is ${side} than the declared ${declared} Hz${fits.length > 1 ? ` (one of ${fits.join(', ')} Hz)` : ''}`;
+}
 
 export interface DeclaredFormat {
   encoding?: string;
@@ -152,14 +170,10 @@ export class StreamDiagnostics {
   private onPitch(verdict: PitchVerdict | undefined): void {
     // A wrong channel count also moves the pitch; it is the mistake to name.
     if (!verdict || this.diagnoses.some((d) => d.code === 'channels-mismatch')) return;
-    const { medianHz, speedFactor } = verdict;
+    const { medianHz } = verdict;
     if (medianHz >= VOICE_F0_HZ.low && medianHz <= VOICE_F0_HZ.high) return;
-    const distance = (rate: number) => Math.abs(Math.log((rate * speedFactor) / this.declaredRate));
-    const likely = COMMON_RATES.reduce((best, r) => (distance(r) < distance(best) ? r : best));
-    this.note(
-      'sample-rate-mismatch',
-      `at sample_rate=${this.declaredRate} the voice's pitch is ${medianHz.toFixed(0)} Hz, ${medianHz < VOICE_F0_HZ.low ? 'below' : 'above'} any speaking voice: the audio is probably ${likely} Hz`,
-    );
+    const side = medianHz < VOICE_F0_HZ.low ? 'below' : 'above';
+    this.note('sample-rate-mismatch', `at sample_rate=${this.declaredRate} the voice's pitch is ${medianHz.toFixed(0)} Hz, ${side} any speaking voice: ${likelyRates(medianHz, this.declaredRate)}`);
   }
 
   private note(code: MistakeCode, detail: string): void {

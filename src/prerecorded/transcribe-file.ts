@@ -57,7 +57,7 @@ export function transcribeFile(audio: Buffer, deps: TranscribeFileDeps): Running
       recognizer: deps.recognizer,
       log: deps.log,
       // All frames arrive at once and CloseStream follows, so the inactivity timer never runs out.
-      // The whole file is in memory already (bounded by --max-upload-mb): nothing to push back on.
+      // The whole file is in memory already (bounded by --max-upload-bytes): nothing to push back on.
       policy: { inactivityTimeoutMs: 60_000, keepAliveBeforeAudio: false, unendpointedGapMs: deps.unendpointedGapMs, live: false, maxBacklogSeconds: Infinity, maxQueuedBytes: Infinity, maxDurationMs: 0, maxUnreadBytes: Infinity },
       transport: {
         send(message) {

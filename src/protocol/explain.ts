@@ -18,15 +18,18 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable', 504: 'Gateway Timeout',
 };
 
+/** Who reads the fix: a client's developer (the default), a person at `earshot`, or at the live-captions page. */
+export type Audience = 'client' | 'cli' | 'page';
+
 /**
  * A refused handshake: its status and `dg-error` text. Several rows share a status (401 for a bad
  * key, an expired token, …): the row whose message starts the `dg-error` text wins.
  */
-export function explainRefusal(status: number, dgError?: string): Explanation {
+export function explainRefusal(status: number, dgError?: string, audience: Audience = 'client'): Explanation {
   const rows = HTTP_ROWS.filter((f) => f.status === status);
   const row = rows.find((f) => dgError?.startsWith(f.message.replace(/\.$/, ''))) ?? rows[0];
   const what = `HTTP ${status} ${STATUS_TEXT[status] ?? ''}`.trim() + (dgError ? `: ${dgError}` : '');
-  if (row) return { what, fix: row.fix };
+  if (row) return { what, fix: (audience !== 'client' && row.fixFor?.[audience]) || row.fix };
   if (status >= 500) return { what, fix: 'The server failed; retry, and report the request id if it persists.' };
   return { what };
 }
@@ -37,7 +40,7 @@ export function explainClose(code: number, reason: string): Explanation {
   if (failure) return { what: `${code} ${failure}${reason && !reason.startsWith(failure) ? ` (${reason})` : ''}`, fix: failures[failure].fix };
   switch (code) {
     case 1000:
-      // The server ends a stream with a reason only for a limit it names (e.g. --max-stream-duration).
+      // The server ends a stream with a reason only for a limit it names (e.g. --max-stream-seconds).
       return reason ? { what: `1000 closed by the server: ${reason}`, fix: 'Open a new stream to go on; every word sent before the close was transcribed.' } : { what: '1000 normal close' };
     case 1001:
       return { what: `1001 going away${reason ? `: ${reason}` : ''}`, fix: 'The server is shutting down or restarting; reconnect.' };

@@ -11,7 +11,10 @@ export interface HandshakeFailure {
   errCode: string;
   /** Default `err_msg` and `dg-error` text; specific failures pass their own detail. */
   message: string;
+  /** For whoever writes the client. */
   fix: string;
+  /** For a person at `earshot` or at the live-captions page, where what to change is a flag or a link. */
+  fixFor?: Partial<Record<'cli' | 'page', string>>;
 }
 
 export interface StreamFailure {
@@ -28,7 +31,11 @@ export const failures = {
     status: 401,
     errCode: 'INVALID_AUTH',
     message: 'Invalid credentials.',
-    fix: 'Send "Authorization: Token <key>" (or the subprotocols "token", "<key>") with a key the server was started with (--api-key or EARSHOT_API_KEYS). A browser should not hold a key: give it an access token (`earshot token`, or POST /v1/auth/grant from your backend), sent as the subprotocols "bearer", "<token>".',
+    fix: 'Send "Authorization: Token <key>" (or the subprotocols "token", "<key>") with a key the server was started with (--api-keys or EARSHOT_API_KEYS). A browser should not hold a key: give it an access token (`earshot token`, or POST /v1/auth/grant from your backend), sent as the subprotocols "bearer", "<token>".',
+    fixFor: {
+      cli: 'Give a key the server accepts with --api-key, or set EARSHOT_API_KEY (or DEEPGRAM_API_KEY): one of its --api-keys / EARSHOT_API_KEYS, or one made with `earshot keys create`.',
+      page: 'Open this page from a new link: run `earshot token --page` where the server\'s key is, and open the address it prints.',
+    },
   },
   KEY_REQUIRED: {
     kind: 'http',
@@ -36,13 +43,15 @@ export const failures = {
     errCode: 'INVALID_AUTH',
     message: 'This endpoint needs an API key; an access token is not enough.',
     fix: 'Access tokens from POST /v1/auth/grant open /v1/listen only; send "Authorization: Token <key>" with an API key here.',
+    fixFor: { cli: 'Give an API key (not an access token) with --api-key, or set EARSHOT_API_KEY.' },
   },
   KEY_SCOPE: {
     kind: 'http',
     status: 403,
     errCode: 'FORBIDDEN',
     message: 'This key does not have the scope this endpoint needs.',
-    fix: 'Use a key with the scope named (`earshot keys create --scope listen --scope requests`); keys given with --api-key have every scope.',
+    fix: 'Use a key with the scope named (`earshot keys create --scope listen --scope requests`); keys given with --api-keys have every scope.',
+    fixFor: { cli: 'Give a key with the scope named with --api-key (make one with `earshot keys create --scope requests`); keys given to the server with --api-keys have every scope.' },
   },
   TOKEN_EXPIRED: {
     kind: 'http',
@@ -50,6 +59,7 @@ export const failures = {
     errCode: 'INVALID_AUTH',
     message: 'The access token has expired.',
     fix: 'Access tokens are short-lived and checked at the handshake only: ask POST /v1/auth/grant for a new one just before each connection.',
+    fixFor: { page: 'The link\'s access token has run out: run `earshot token --page` again and open the new address (a token is checked when Start opens the stream).' },
   },
   TOKEN_INVALID: {
     kind: 'http',
@@ -57,6 +67,7 @@ export const failures = {
     errCode: 'INVALID_AUTH',
     message: 'The access token is not valid.',
     fix: 'Use the access_token exactly as POST /v1/auth/grant on this server returned it; tokens from another server, or from before a change of EARSHOT_TOKEN_SECRET, do not verify.',
+    fixFor: { page: 'Run `earshot token --page` again against this server and open the new address: the link\'s token is not one this server issued (or it was cut when copied).' },
   },
   TOKEN_REVOKED: {
     kind: 'http',
@@ -64,6 +75,7 @@ export const failures = {
     errCode: 'INVALID_AUTH',
     message: 'The access token was granted by a key that is no longer valid.',
     fix: 'The key that granted this token was revoked, so its tokens are refused too: grant a new token with a live key (POST /v1/auth/grant, or `earshot token`).',
+    fixFor: { page: 'Run `earshot token --page` again with a live key and open the new address: the key that made this link was revoked.' },
   },
   MALFORMED_REQUEST: {
     kind: 'http',
@@ -84,7 +96,7 @@ export const failures = {
     status: 408,
     errCode: 'REQUEST_TIMEOUT',
     message: 'The request was not received in time.',
-    fix: 'Send the request and its body without pauses: an upload that sends nothing for --upload-idle-timeout (10 s by default) is dropped. For a slow link, POST {"url": …} and let the server fetch the audio.',
+    fix: 'Send the request and its body without pauses: an upload that sends nothing for --upload-idle-timeout-ms (10 s by default) is dropped. For a slow link, POST {"url": …} and let the server fetch the audio.',
   },
   INTERNAL_ERROR: {
     kind: 'http',
@@ -147,14 +159,14 @@ export const failures = {
     status: 400,
     errCode: 'REMOTE_CONTENT_ERROR',
     message: 'The audio at the URL could not be fetched.',
-    fix: 'Check that the URL answers with the audio from the server\'s network, within the size and time limits (--max-upload-mb, --fetch-timeout); private and local addresses need --allow-private-urls.',
+    fix: 'Check that the URL answers with the audio from the server\'s network, within the size and time limits (--max-upload-bytes, --fetch-timeout-ms); private and local addresses need --allow-private-urls.',
   },
   PAYLOAD_TOO_LARGE: {
     kind: 'http',
     status: 413,
     errCode: 'PAYLOAD_TOO_LARGE',
     message: 'The audio is larger than this server accepts.',
-    fix: 'Split the file (ffmpeg -f segment), compress it (Opus or MP3), or raise the limit with --max-upload-mb.',
+    fix: 'Split the file (ffmpeg -f segment), compress it (Opus or MP3), or raise the limit with --max-upload-bytes.',
   },
   UNSUPPORTED_MEDIA_TYPE: {
     kind: 'http',
@@ -168,7 +180,7 @@ export const failures = {
     status: 504,
     errCode: 'GATEWAY_TIMEOUT',
     message: 'The transcription took longer than this server allows.',
-    fix: 'Send shorter files, or raise --transcribe-timeout; with callback= the request is answered at once and the result POSTed when done.',
+    fix: 'Send shorter files, or raise --transcribe-timeout-ms; with callback= the request is answered at once and the result POSTed when done.',
   },
   ENGINE_FAILURE: {
     kind: 'http',
@@ -228,13 +240,13 @@ export const failures = {
     closeCode: 1009,
     // The WebSocket layer closes at once, before the frame is read, and sends no reason.
     reason: '',
-    fix: 'Send 20-100 ms of audio per binary frame. A frame over the server\'s limit (--max-frame-kb, default 8192 KB) ends the stream at once: results for the audio sent before it may not arrive.',
+    fix: 'Send 20-100 ms of audio per binary frame. A frame over the server\'s limit (--max-frame-bytes, default 8M) ends the stream at once: results for the audio sent before it may not arrive.',
   },
   CLIENT_NOT_READING: {
     kind: 'close',
     closeCode: 1008,
     reason: 'Earshot: the client is not reading the server\'s messages',
-    fix: 'Read every message the server sends (Results, Metadata, errors) as it arrives; a client that leaves them unread past the server\'s buffer limit (--max-unread-kb) is disconnected.',
+    fix: 'Read every message the server sends (Results, Metadata, errors) as it arrives; a client that leaves them unread past the server\'s buffer limit (--max-unread-bytes) is disconnected.',
   },
 } as const satisfies Record<string, HandshakeFailure | StreamFailure>;
 

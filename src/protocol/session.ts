@@ -291,7 +291,7 @@ export class Session {
   private expire(maxDurationMs: number): void {
     const seconds = Math.round(maxDurationMs / 1000);
     this.deps.log.info({ maxDurationSeconds: seconds }, 'stream reached the maximum duration: finalizing it');
-    this.closeStream(`Earshot: the stream reached the server's ${seconds} s limit (--max-stream-duration); reconnect to go on`);
+    this.closeStream(`Earshot: the stream reached the server's ${seconds} s limit (--max-stream-seconds); reconnect to go on`);
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -335,7 +335,7 @@ export class Session {
    * maxQueuedBytes of unread frames; resumes once the frames are read down to half and the backlog
    * is at half, or no final is in flight. Audio not yet finalized with no final in flight is the
    * open utterance, which only more audio can end: pausing for it would wait forever (a sentence
-   * longer than --max-backlog, found by the scripted recognizer's test). The inactivity timer does
+   * longer than --max-backlog-seconds, found by the scripted recognizer's test). The inactivity timer does
    * not run while the server is the one not reading.
    */
   private regulateIntake(): void {

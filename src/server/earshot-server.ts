@@ -38,6 +38,7 @@ import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EngineWatch } from './engine-watch.js';
 import { recognizerForModel, withoutEffect } from './model-choice.js';
+import { RefusedUpgrades } from './refused-upgrades.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
@@ -96,6 +97,7 @@ export class EarshotServer {
   private readonly metrics: Metrics;
   private readonly handshakeRate: HandshakeRate;
   private readonly refusalsLogged = new HandshakeRate(REFUSALS_LOGGED_PER_MINUTE);
+  private readonly refusedUpgrades = new RefusedUpgrades();
   private readonly records: RequestLogWriter;
   /** One per model: each has its own workers, and falls behind on its own. */
   private readonly engineWatches: EngineWatch[];
@@ -245,19 +247,23 @@ export class EarshotServer {
     }
     if (LISTEN_PATH.test(path) && req.method === 'POST') return this.transcribe(req, url, res, requestId);
     if (LISTEN_PATH.test(path)) return this.refuseListen(req, url, res, requestId);
+    // Browsers ask for an icon on every page they open here (/metrics, /healthz): there is none, which is not an error.
+    if (path === '/favicon.ico' && (req.method === 'GET' || req.method === 'HEAD')) return void res.writeHead(204).end();
     if (req.method === 'GET' || req.method === 'HEAD') {
       return this.page(req, res, (why = `No such endpoint: ${path}`) => this.refuse(res, requestId, new HandshakeError('NOT_FOUND', why)));
     }
     throw new HandshakeError('NOT_FOUND', `No such endpoint: ${path}`);
   }
 
-  /** /v1/listen without an upgrade: whatever the handshake would refuse, else 426. */
+  /** /v1/listen without an upgrade: whatever the handshake would refuse, else 426. A page's probe of a refused upgrade answers as that request. */
   private async refuseListen(req: IncomingMessage, url: URL, res: ServerResponse, requestId: string): Promise<void> {
-    const record = this.newRecord(req, url, requestId);
+    const probed = req.headers['earshot-probe'] === 'upgrade' ? this.refusedUpgrades.probed(this.clientAddress(req), req.url ?? '') : undefined;
+    const id = probed ?? requestId;
+    const record = this.newRecord(req, url, id);
     let error = new HandshakeError('METHOD_NOT_ALLOWED');
-    if (req.method === 'GET') error = await this.admit(req, url, () => new HandshakeError('UPGRADE_REQUIRED')).catch((err: unknown) => this.asRefusal(err, requestId));
-    this.logRefusal(record, error);
-    this.refuse(res, requestId, error);
+    if (req.method === 'GET') error = await this.admit(req, url, () => new HandshakeError('UPGRADE_REQUIRED')).catch((err: unknown) => this.asRefusal(err, id));
+    if (!probed) this.logRefusal(record, error);
+    this.refuse(res, id, error);
   }
 
   /**
@@ -325,6 +331,7 @@ export class EarshotServer {
       try {
         const error = this.asRefusal(err, requestId);
         this.logRefusal(record ?? this.bareRecord(requestId, this.clientAddress(req), req.method, req.url ?? ''), error);
+        this.refusedUpgrades.remember(this.clientAddress(req), req.url ?? '', requestId);
         this.refuseSocket(socket, requestId, error);
       } catch (bug) {
         this.deps.log.error({ requestId, err: String(bug) }, 'could not answer a refused upgrade');

@@ -13,6 +13,10 @@ import { EarshotServer } from './earshot-server.js';
 
 export interface RunningEarshot {
   server: EarshotServer;
+  /** The settings it runs with, defaults filled in. */
+  config: ServerConfig;
+  /** Whether clients need a key or token (keys given or stored). */
+  authRequired: boolean;
   recognizers: RecognizerSet;
   /** The default recognizer. */
   recognizer: Recognizer;
@@ -28,7 +32,7 @@ export class ConfigError extends Error {}
 export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger, given?: RecognizerSet): Promise<RunningEarshot> {
   const config: ServerConfig = { ...defaultConfig, ...overrides };
   const serverName = `${hostname()}:${process.pid}`;
-  const store = await openStateStore({ databaseUrl: config.databaseUrl, sqlitePath: config.requestLogPath }, { role: 'server', server: serverName }, (err) =>
+  const store = await openStateStore({ databaseUrl: config.databaseUrl, sqlitePath: config.requestLog }, { role: 'server', server: serverName }, (err) =>
     log.error({ err: String(err) }, 'state store error'),
   ).catch((err) => {
     throw err instanceof StoreError ? new ConfigError(err.message) : err;
@@ -40,10 +44,10 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
     await store.close();
     throw new ConfigError(`no API key is configured, so Earshot only listens on loopback; give --api-key (or EARSHOT_API_KEYS), or create one with 'earshot keys create', to listen on ${config.host}`);
   }
-  const recognizers = given ?? RecognizerSet.build({ models: config.models, workers: config.decodeWorkers, decodeTimeoutMs: config.decodeTimeoutMs });
+  const recognizers = given ?? RecognizerSet.build({ models: config.models, workers: config.workers, decodeTimeoutMs: config.decodeTimeoutMs });
   const loading = performance.now();
   await recognizers.load();
-  log.info({ engines: recognizers.all.map((e) => e.info), default: recognizers.defaultRecognizer.info.name, workers: config.decodeWorkers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
+  log.info({ engines: recognizers.all.map((e) => e.info), default: recognizers.defaultRecognizer.info.name, workers: config.workers, ms: Math.round(performance.now() - loading) }, 'engines loaded');
 
   if (!ffmpegAvailable()) log.warn('ffmpeg is not installed: only WAV and raw PCM can be decoded (scripts/install-system-packages.sh installs it)');
   const prune = () => store.requests.prune(config.requestLogDays);
@@ -59,6 +63,8 @@ export async function startEarshot(overrides: Partial<ServerConfig>, log: Logger
   log.info({ url: `${url}/v1/listen` }, 'listening');
   return {
     server,
+    config,
+    authRequired,
     recognizers,
     recognizer: recognizers.defaultRecognizer,
     address,

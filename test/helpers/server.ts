@@ -30,6 +30,6 @@ async function start(overrides: Partial<ServerConfig>, recognizers?: RecognizerS
     for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line));
   });
   const log = pino({ level: 'info' }, sink);
-  const running = await startEarshot({ host: '127.0.0.1', port: 0, decodeWorkers: 2, requestLogPath: ':memory:', ...overrides }, log, recognizers);
+  const running = await startEarshot({ host: '127.0.0.1', port: 0, workers: 2, requestLog: ':memory:', ...overrides }, log, recognizers);
   return { ...running, logs: () => lines };
 }

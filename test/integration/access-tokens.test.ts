@@ -160,8 +160,19 @@ describe('earshot token', () => {
     assert.equal(link.origin, http);
     assert.equal(link.pathname, '/');
     assert.equal(link.search, '', 'the token is never in the part a browser sends');
-    assert.match(r.stderr, /expires in 120 s/);
+    assert.match(r.stderr, /press Start within 2 minutes of making this link/);
+    assert.match(r.stderr, /opens on this machine only \(127\.0\.0\.1 is loopback\)/);
     await assertOpens({ protocols: ['bearer', new URLSearchParams(link.hash.slice(1)).get('access_token')!] }, 'bearer');
+  });
+
+  test('--page links last 15 minutes unless --ttl says otherwise: a person reads the page before pressing Start', async () => {
+    const r = await earshot(['token', '--server', http.replace('http://', ''), '--api-key', KEY, '--page']);
+    assert.equal(r.code, 0, r.stderr);
+    const token = new URLSearchParams(new URL(r.stdout.trim()).hash.slice(1)).get('access_token')!;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    assert.equal(claims.exp - claims.iat, 900);
+    assert.match(r.stderr, /press Start within 15 minutes/);
+    assert.match(r.stderr, /run `earshot token --page` again for a new one/);
   });
 
   test('--json prints Deepgram\'s grant; the key can come from EARSHOT_API_KEY', async () => {
@@ -177,7 +188,7 @@ describe('earshot token', () => {
     assert.equal(wrong.code, 1);
     assert.equal(wrong.stdout, '');
     assert.match(wrong.stderr, /HTTP 401 Unauthorized: Invalid credentials/);
-    assert.match(wrong.stderr, /Authorization: Token <key>/);
+    assert.match(wrong.stderr, /Give a key the server accepts with --api-key, or set EARSHOT_API_KEY/);
     const tooLong = await earshot(['token', '--server', http, '--api-key', KEY, '--ttl', '7200']);
     assert.equal(tooLong.code, 1);
     assert.match(tooLong.stderr, /HTTP 400 Bad Request: Invalid 'ttl_seconds'/);

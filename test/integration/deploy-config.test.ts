@@ -27,7 +27,7 @@ test('the manifest\'s serve arguments are ones `earshot serve` takes', async () 
 test('the drain fits in the termination grace period; probes and ports point at what the server serves', async () => {
   const spec = byKind('Deployment').spec.template.spec;
   const preStopSeconds = Number(container.lifecycle.preStop.exec.command.at(-1));
-  assert.ok(spec.terminationGracePeriodSeconds > preStopSeconds + Number(arg('drain-grace')) / 1000 + 10, 'time to finalize the streams after the grace period');
+  assert.ok(spec.terminationGracePeriodSeconds > preStopSeconds + Number(arg('drain-grace-ms')) / 1000 + 10, 'time to finalize the streams after the grace period');
   assert.equal(container.ports[0].containerPort, Number(arg('port')));
   assert.equal(container.readinessProbe.httpGet.path, '/readyz');
   assert.equal(container.livenessProbe.httpGet.path, '/healthz');

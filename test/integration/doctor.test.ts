@@ -17,7 +17,7 @@ before(async () => {
 after(() => server.stop());
 
 async function doctor(url: string, ...args: string[]) {
-  const run = await earshot(['doctor', url, '--json', '--keepalive-seconds', '3', '--idle-wait', '6', '--connect-timeout', '2000', ...args]);
+  const run = await earshot(['doctor', '--server', url, '--json', '--keepalive-seconds', '3', '--idle-wait', '6', '--connect-timeout', '2000', ...args]);
   const report = JSON.parse(run.stdout);
   const checks = Object.fromEntries(report.checks.map((c: any) => [c.check, c]));
   return { code: run.code, report, checks };
@@ -33,13 +33,22 @@ test('a running Earshot passes every check', async () => {
   assert.match(checks.Timeout.detail, /closed 2\.\d s after the last frame: 1011 NET-0001/);
 });
 
+test('the server may be written host:port; an address that is none says what to type', async () => {
+  const { code, checks } = await doctor(server.url.replace('ws://', ''), '--api-key', KEY);
+  assert.equal(code, 0);
+  assert.equal(checks.Handshake.status, 'pass');
+  const bad = await earshot(['doctor', '--server', 'http://[::1']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /'http:\/\/\[::1' is not a server address: write host:port \(127\.0\.0\.1:8080\), or a URL/);
+});
+
 test('a wrong key: the 401 with its dg-error text and request id, and what to do', async () => {
   const { code, checks } = await doctor(server.url, '--api-key', 'wrong');
   assert.equal(code, 1);
   assert.equal(checks.TCP.status, 'pass');
   assert.equal(checks.Handshake.status, 'fail');
   assert.match(checks.Handshake.detail, /refused: HTTP 401 Unauthorized: Invalid credentials/);
-  assert.match(checks.Handshake.fix, /Authorization: Token <key>/);
+  assert.match(checks.Handshake.fix, /Give a key the server accepts with --api-key, or set EARSHOT_API_KEY/);
   assert.match(checks.Handshake.requestId, /^[0-9a-f-]{36}$/);
   assert.equal(checks.Transcription.status, 'skip');
 });
@@ -76,11 +85,11 @@ test('a server that accepts TCP and never answers: the handshake times out', asy
 });
 
 test('terminal output: one line per check with its mark, and the fix under a failure', async () => {
-  const run = await earshot(['doctor', server.url, '--api-key', 'wrong', '--connect-timeout', '2000'], { NO_COLOR: '1' });
+  const run = await earshot(['doctor', '--server', server.url, '--api-key', 'wrong', '--connect-timeout', '2000'], { NO_COLOR: '1' });
   assert.equal(run.code, 1);
   assert.match(run.stdout, /^✔ TCP\s+127\.0\.0\.1:\d+ accepts connections/m);
   assert.match(run.stdout, /^✘ Handshake\s+refused: HTTP 401/m);
-  assert.match(run.stdout, /^\s+fix: Send "Authorization: Token <key>"/m);
+  assert.match(run.stdout, /^\s+fix: Give a key the server accepts with --api-key, or set EARSHOT_API_KEY/m);
   assert.match(run.stdout, /^- Transcription\s+needs Handshake/m);
   assert.doesNotMatch(run.stdout, /\x1b\[/, 'no colour codes when NO_COLOR is set');
 });

@@ -51,6 +51,31 @@ describe('handshake with an API key configured', () => {
     assertRefusal(await refused(listenUrl(server.url, RAW), { protocols: ['token', 'nope'] }), 401, 'INVALID_AUTH', /Invalid credentials/);
   });
 
+  test('/favicon.ico: 204, no icon and no error', async () => {
+    const res = await fetch(`${server.url.replace('ws://', 'http://')}/favicon.ico`);
+    assert.equal(res.status, 204);
+  });
+
+  test("the page's probe of a refused upgrade is answered as that request: its id, one record in the log", async () => {
+    const url = listenUrl(server.url, { ...RAW, tag: 'probe-test' });
+    const upgrade = await refused(url, { protocols: ['token', 'wrong-key'] });
+    const probe = await fetch(url.replace('ws://', 'http://'), { headers: { 'earshot-probe': 'upgrade', authorization: 'Token wrong-key' } });
+    assert.equal(probe.status, 401);
+    assert.equal(probe.headers.get('dg-request-id'), upgrade.headers['dg-request-id']);
+    const again = await fetch(url.replace('ws://', 'http://'), { headers: { 'earshot-probe': 'upgrade', authorization: 'Token wrong-key' } });
+    assert.notEqual(again.headers.get('dg-request-id'), upgrade.headers['dg-request-id'], 'a probe answers for one upgrade only');
+    const unmarked = await fetch(url.replace('ws://', 'http://'), { headers: { authorization: 'Token wrong-key' } });
+    assert.notEqual(unmarked.headers.get('dg-request-id'), upgrade.headers['dg-request-id']);
+    const logged = async () => {
+      const res = await fetch(`${server.url.replace('ws://', 'http://')}/v1/requests?limit=20`, { headers: { authorization: `Token ${KEY}` } });
+      return ((await res.json()) as { requests: Array<{ requestId: string; query: Record<string, string> }> }).requests.filter((r) => r.query.tag === 'probe-test');
+    };
+    // The log is written behind the answers.
+    for (let i = 0; i < 50 && (await logged()).length < 3; i++) await new Promise((r) => setTimeout(r, 20));
+    const records = await logged();
+    assert.deepEqual(records.map((r) => r.requestId).sort(), [upgrade.headers['dg-request-id'], again.headers.get('dg-request-id'), unmarked.headers.get('dg-request-id')].sort());
+  });
+
   test('every invalid or unsupported query value: 400 naming the parameter', async () => {
     const auth = { headers: { Authorization: `Token ${KEY}` } };
     const cases: Array<[Record<string, string | number>, RegExp]> = [

@@ -33,7 +33,7 @@ before(async () => {
   const { key, secret } = await store.keys.create('granter', ['listen']);
   stored = { id: key.id, secret };
   await store.close();
-  server = await startFakeServer({ apiKeys: [KEY], requestLogPath: db, allowPrivateUrls: true, maxTranscriptions: 1, uploadIdleTimeoutMs: 800 });
+  server = await startFakeServer({ apiKeys: [KEY], requestLog: db, allowPrivateUrls: true, maxTranscriptions: 1, uploadIdleTimeoutMs: 800 });
   http = server.url.replace(/^ws/, 'http');
   port = server.address.port;
 });

@@ -27,7 +27,7 @@ before(async () => {
   listener = await createKey('--label', 'captions app');
   reader = await createKey('--label', 'ops', '--scope', 'requests');
   // No --api-key: the keys in the state file turn authentication on.
-  server = await startFakeServer({ requestLogPath: db });
+  server = await startFakeServer({ requestLog: db });
   http = server.url.replace('ws://', 'http://');
 });
 after(async () => {

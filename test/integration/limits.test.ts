@@ -85,7 +85,7 @@ describe('back-pressure', () => {
   });
 });
 
-describe('--max-stream-duration', () => {
+describe('--max-stream-seconds', () => {
   let server: TestServer;
   before(async () => (server = await startFakeServer({ maxStreamSeconds: 2 }, new FakeRecognizer({ script: [PASSAGE[0]] }))));
   after(() => server.stop());
@@ -96,14 +96,14 @@ describe('--max-stream-duration', () => {
     await c.stream(audio, 3200, 0);
     const closed = await c.closed;
     assert.equal(closed.code, 1000);
-    assert.match(closed.reason, /reached the server's 2 s limit \(--max-stream-duration\)/);
+    assert.match(closed.reason, /reached the server's 2 s limit \(--max-stream-seconds\)/);
     const metadata = c.messages.find((m) => m.type === 'Metadata');
     assert.equal(metadata?.duration, audio.length / 32000, 'Metadata counts all the audio sent');
     assert.ok(wer(PASSAGE[0], transcriptOf(c.messages)) <= 0.15, transcriptOf(c.messages));
   });
 });
 
-describe('--max-frame-kb', () => {
+describe('--max-frame-bytes', () => {
   let server: TestServer;
   before(async () => (server = await startFakeServer({ maxFrameBytes: 64 * 1024 })));
   after(() => server.stop());
@@ -114,7 +114,7 @@ describe('--max-frame-kb', () => {
     c.ws.send(Buffer.alloc(100 * 1024));
     assert.equal((await c.closed).code, 1009);
     const warning = server.logs().find((l) => l.requestId === c.requestId && l.failure === 'FRAME_TOO_LARGE');
-    assert.match(warning?.msg ?? '', /--max-frame-kb/);
+    assert.match(warning?.msg ?? '', /--max-frame-bytes/);
     const http = server.url.replace('ws://', 'http://');
     let record: any;
     for (let i = 0; i < 50 && record?.state !== 'closed'; i++) {

@@ -81,7 +81,7 @@ describe('refusals, in Deepgram\'s REST form', () => {
     });
     after(() => strict.stop());
 
-    test('413 for a body over --max-upload-mb, by Content-Length or as it arrives', async () => {
+    test('413 for a body over --max-upload-bytes, by Content-Length or as it arrives', async () => {
       await assertRefused(await fetch(`${strictHttp}/v1/listen`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: jfk }), 413, 'PAYLOAD_TOO_LARGE', /limit is 200000 bytes/);
     });
 
@@ -106,7 +106,7 @@ describe('refusals, in Deepgram\'s REST form', () => {
       }
     });
 
-    test('504 when the transcription takes longer than --transcribe-timeout', async () => {
+    test('504 when the transcription takes longer than --transcribe-timeout-ms', async () => {
       const short = Uint8Array.from(readFileSync(speechWav(PASSAGE[1])));
       await assertRefused(await fetch(`${strictHttp}/v1/listen`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: short }), 504, 'GATEWAY_TIMEOUT', /took longer than this server allows/);
       const ok = await fetch(`${strictHttp}/healthz`);
@@ -200,7 +200,7 @@ describe('earshot transcribe', () => {
     assert.equal(run.stdout, '');
     assert.match(run.stderr, /HTTP 401 Unauthorized: Invalid credentials/);
     assert.match(run.stderr, /request id: [0-9a-f-]{36}/);
-    assert.match(run.stderr, /fix: Send "Authorization: Token <key>"/);
+    assert.match(run.stderr, /fix: Give a key the server accepts with --api-key, or set EARSHOT_API_KEY \(or DEEPGRAM_API_KEY\)/);
   });
 
   test('in a terminal: a progress bar that rises as the server reports, then the transcript', async (t) => {

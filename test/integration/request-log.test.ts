@@ -17,7 +17,7 @@ const auth = { headers: { Authorization: `Token ${KEY}` } };
 test('completed records survive kill -9; the stream open at the crash is marked interrupted', async () => {
   const work = mkdtempSync(join(tmpdir(), 'earshot-log-'));
   const env = { EARSHOT_REQUEST_LOG: join(work, 'requests.db') };
-  const args = ['--port', '0', '--host', '127.0.0.1', '--api-key', KEY];
+  const args = ['--port', '0', '--host', '127.0.0.1', '--api-keys', KEY];
   const first = serve(args, env);
   try {
     const url = await first.url;
@@ -70,7 +70,7 @@ test('completed records survive kill -9; the stream open at the crash is marked 
 });
 
 test('GET /v1/requests and `requests --server` need a key and show the log', async () => {
-  const s = serve(['--port', '0', '--host', '127.0.0.1', '--api-key', KEY]);
+  const s = serve(['--port', '0', '--host', '127.0.0.1', '--api-keys', KEY]);
   try {
     const url = await s.url;
     const c = await connect(listenUrl(url, RAW16K), auth);

@@ -2,6 +2,9 @@
 // in a real terminal (tmux), and a refusal explained. The scripted recognizer says the WAV's
 // sentences: what is under test is the command, not the engine.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { earshot, earshotInTerminal } from '../helpers/cli.js';
 import { PASSAGE, speechWav } from '../helpers/fixtures.js';
@@ -20,7 +23,7 @@ after(() => server.stop());
 
 test('a festival WAV streamed at real-time pace comes back as its words', async () => {
   const wav = speechWav(TEXT);
-  const run = await earshot(['stream', wav, '--url', server.url, '--api-key', KEY]);
+  const run = await earshot(['stream', wav, '--server', server.url, '--api-key', KEY]);
   assert.equal(run.code, 0, run.stderr);
   assert.ok(wer(TEXT, run.stdout) <= 0.1, `WER ${wer(TEXT, run.stdout)}: ${run.stdout}`);
   assert.match(run.stderr, /request id [0-9a-f-]{36}/);
@@ -29,7 +32,7 @@ test('a festival WAV streamed at real-time pace comes back as its words', async 
 });
 
 test('in a terminal: a progress bar and interim text redrawn in place, finals appended', async (t) => {
-  const screens = await earshotInTerminal(['stream', speechWav(TEXT), '--url', server.url, '--api-key', KEY], t);
+  const screens = await earshotInTerminal(['stream', speechWav(TEXT), '--server', server.url, '--api-key', KEY], t);
   const last = screens.at(-1)!;
   assert.match(last, /EXIT=0/);
   const lines = last.split('\n').map((l) => l.trimEnd()).filter(Boolean);
@@ -47,10 +50,22 @@ test('in a terminal: a progress bar and interim text redrawn in place, finals ap
   assert.ok(!/\[[#.]{24}\]/.test(last), 'the bar is gone at the end');
 });
 
+test('headerless audio without --encoding: the close explained with the flags for raw audio, and no ffprobe noise', async () => {
+  const raw = join(mkdtempSync(join(tmpdir(), 'earshot-raw-')), 'speech.raw');
+  writeFileSync(raw, readFileSync(speechWav(PASSAGE[0])).subarray(44));
+  const run = await earshot(['stream', raw, '--server', server.url.replace('ws://', ''), '--api-key', KEY, '--fast']);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, /the stream ended with 1008 DATA-0000/);
+  assert.match(run.stderr, /if the file is raw audio \(no WAV or other header\), say how it is encoded: --encoding linear16 --sample-rate 16000/);
+  assert.doesNotMatch(run.stderr, /Invalid data found|\[\w+ @ 0x/, "ffprobe's own messages stay out of the terminal");
+  const fixed = await earshot(['stream', raw, '--server', server.url, '--api-key', KEY, '--fast', '--encoding', 'linear16', '--sample-rate', '16000']);
+  assert.equal(fixed.code, 0, fixed.stderr);
+});
+
 test('a refused stream prints what went wrong, the request id and the fix', async () => {
-  const run = await earshot(['stream', speechWav(TEXT), '--url', server.url, '--api-key', 'wrong']);
+  const run = await earshot(['stream', speechWav(TEXT), '--server', server.url, '--api-key', 'wrong']);
   assert.equal(run.code, 1);
   assert.match(run.stderr, /refused: HTTP 401 Unauthorized: Invalid credentials/);
   assert.match(run.stderr, /request id: [0-9a-f-]{36}/);
-  assert.match(run.stderr, /fix: Send "Authorization: Token <key>"/);
+  assert.match(run.stderr, /fix: Give a key the server accepts with --api-key, or set EARSHOT_API_KEY \(or DEEPGRAM_API_KEY\)/);
 });

@@ -129,7 +129,8 @@ for (const mode of [{ label: /linear16 from an AudioWorklet/, format: /^linear16
 }
 
 describe('a refused handshake is explained on the page', () => {
-  test('a forged token: 401, the dg-error, the fix and a request id', async () => {
+  test('a forged token: 401, the dg-error, the fix for a person at the page, and the one request id', async () => {
+    const since = new Date().toISOString();
     const [header, payload] = (await grantToken()).split('.');
     const page = await openPage(`${header}.${payload}.${'A'.repeat(43)}`);
     await page.getByRole('button', { name: 'Start listening' }).click();
@@ -137,10 +138,15 @@ describe('a refused handshake is explained on the page', () => {
     await problem.waitFor({ state: 'visible', timeout: 15_000 });
     const shown = await problem.innerText();
     assert.match(shown, /HTTP 401 Unauthorized: The access token is not valid: its signature does not verify/);
-    assert.match(shown, /Fix: Use the access_token exactly as POST \/v1\/auth\/grant/);
+    assert.match(shown, /Fix: Run `earshot token --page` again against this server and open the new address/);
+    assert.doesNotMatch(await text(page, '#status'), /\.\.$/, 'one full stop');
     const requestId = /request id ([0-9a-f-]{36})/.exec(shown)?.[1];
     assert.match(requestId ?? '', UUID);
     assert.equal((await requestRecord(requestId!)).httpStatus, 401, 'the id shown is the refusal\'s own record');
+    // The page's probe of the refused upgrade is the same request: one record, under the id shown.
+    const listed = await (await fetch(`${http}/v1/requests?limit=50`, { headers: { authorization: `Token ${KEY}` } })).json();
+    const refusals = listed.requests.filter((r: any) => r.openedAt >= since && r.httpStatus === 401);
+    assert.deepEqual(refusals.map((r: any) => r.requestId), [requestId]);
     assert.ok(await page.getByRole('button', { name: 'Start listening' }).isEnabled(), 'ready to try again');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'access_token', 'the token field is shown and focused');
     await page.close();
@@ -154,7 +160,7 @@ describe('a refused handshake is explained on the page', () => {
     await problem.waitFor({ state: 'visible', timeout: 15_000 });
     const shown = await problem.innerText();
     assert.match(shown, /HTTP 401 Unauthorized: Invalid credentials/);
-    assert.match(shown, /access token \(`earshot token`/);
+    assert.match(shown, /Fix: Open this page from a new link: run `earshot token --page` where the server's key is/);
     assert.match(await text(page, '#status'), /^Closed: HTTP 401/);
     await page.close();
   });

@@ -62,7 +62,7 @@ describe('two replicas behind nginx, one PostgreSQL', () => {
     assert.equal(created.code, 0, created.stderr);
     ({ secret, id: keyId } = JSON.parse(created.stdout));
     const ports = [await freePort(), await freePort()];
-    replicas = ports.map((port) => serve(['--port', String(port), '--host', '127.0.0.1', '--trust-proxy', '--workers', '1', '--drain-grace', '30000'], env));
+    replicas = ports.map((port) => serve(['--port', String(port), '--host', '127.0.0.1', '--trust-proxy', '--workers', '1', '--drain-grace-ms', '30000'], env));
     await Promise.all(replicas.map((r) => r.url));
     const port = await freePort();
     nginx = await startNginx(nginxSite(port, ports), port);

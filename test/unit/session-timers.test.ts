@@ -85,7 +85,7 @@ test('CloseStream stops the timer: Metadata and 1000, never a late NET-0001', as
   assert.equal(closedWith()?.code, 1000);
 });
 
-test('--max-stream-duration: at the limit, not before, the stream is finalized (all audio in Metadata) and closed 1000 with the limit named', async () => {
+test('--max-stream-seconds: at the limit, not before, the stream is finalized (all audio in Metadata) and closed 1000 with the limit named', async () => {
   const { s, clock, sent, closedWith, settle } = session(false, 60_000);
   for (let i = 0; i < 59; i++) {
     clock.advance(1_000);
@@ -97,7 +97,7 @@ test('--max-stream-duration: at the limit, not before, the stream is finalized (
   clock.advance(1);
   for (let i = 0; i < 100 && !closedWith(); i++) await settle();
   assert.equal(closedWith()?.code, 1000);
-  assert.match(closedWith()!.reason, /reached the server's 60 s limit \(--max-stream-duration\)/);
+  assert.match(closedWith()!.reason, /reached the server's 60 s limit \(--max-stream-seconds\)/);
   assert.ok(Buffer.byteLength(closedWith()!.reason) <= 123, 'fits a close frame');
   assert.equal(sent.at(-1).type, 'Metadata');
   assert.equal(sent.at(-1).duration, 59, 'every second sent before the limit is counted');

@@ -79,10 +79,11 @@ export class ListenConnection {
     const http = new URL(this.url);
     http.protocol = http.protocol === 'wss:' ? 'https:' : 'http:';
     try {
-      const res = await fetch(http, { headers: this.token ? { authorization: `Bearer ${this.token}` } : {} });
+      // Marked as the probe of the refused upgrade: the server answers it as that request (one record, one id).
+      const res = await fetch(http, { headers: { 'earshot-probe': 'upgrade', ...(this.token ? { authorization: `Bearer ${this.token}` } : {}) } });
       const requestId = res.headers.get('dg-request-id') ?? undefined;
       // 426: every check passes now, so the upgrade itself was lost on the way (proxy, network).
-      if (res.status !== 426) return { explanation: explainRefusal(res.status, res.headers.get('dg-error') ?? undefined), status: res.status, requestId };
+      if (res.status !== 426) return { explanation: explainRefusal(res.status, res.headers.get('dg-error') ?? undefined, 'page'), status: res.status, requestId };
     } catch {
       // Unreachable over HTTP too: the 1006 explanation below says what that means.
     }

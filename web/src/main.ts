@@ -90,7 +90,8 @@ function onEnd(ended: Ended): void {
   void releaseMicrophone();
   connection = undefined;
   view.running(false);
-  view.status(`Closed: ${ended.explanation.what}.`);
+  const { what } = ended.explanation;
+  view.status(`Closed: ${what}${/[.!?]$/.test(what) ? '' : '.'}`);
   if (ended.code !== 1000) view.problem(ended.explanation, ended.requestId);
   if (ended.requestId) view.requestId(ended.requestId);
   if (ended.status === 401) {
