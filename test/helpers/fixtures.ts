@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CACHE = fileURLToPath(new URL('../.cache/', import.meta.url));
@@ -41,12 +41,28 @@ export function jfkWav(): string {
 
 const key = (...parts: string[]) => createHash('sha1').update(parts.join('\u0000')).digest('hex').slice(0, 12);
 
+/**
+ * Makes `target` once: `make` writes a temporary file beside it (same extension, so sox and ffmpeg
+ * pick the same format), which is then renamed into place. Test files run in parallel, and a
+ * fixture another process is still writing must never be read half-made.
+ */
+export function produce(target: string, make: (temporary: string) => void): string {
+  if (existsSync(target)) return target;
+  const temporary = join(dirname(target), `.${process.pid}-${Math.random().toString(36).slice(2)}-${basename(target)}`);
+  try {
+    make(temporary);
+    renameSync(temporary, target);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  return target;
+}
+
 /** Festival speech of `text`, as a WAV at `rate` Hz mono 16-bit. */
 export function speechWav(text: string, rate = 16000): string {
   const target = join(CACHE, `tts-${key(text)}-${rate}.wav`);
   if (existsSync(target)) return target;
-  const raw = join(CACHE, `tts-${key(text)}-raw.wav`);
-  if (!existsSync(raw)) execFileSync('text2wave', ['-eval', '(voice_cmu_us_slt_arctic_hts)', '-o', raw], { input: text });
+  const raw = produce(join(CACHE, `tts-${key(text)}-raw.wav`), (out) => execFileSync('text2wave', ['-eval', '(voice_cmu_us_slt_arctic_hts)', '-o', out], { input: text }));
   return sox(raw, target, ['-r', String(rate), '-c', '1', '-b', '16', '-e', 'signed-integer']);
 }
 
@@ -73,8 +89,7 @@ export function speechBounds(pcm: Buffer): { start: number; end: number } {
 
 /** Runs `sox in [outputOptions] out` (cached by arguments) and returns `out`. No dither (-D), so fixtures are the same on every machine. */
 export function sox(input: string, output: string, outputOptions: string[], effects: string[] = []): string {
-  if (!existsSync(output)) execFileSync('sox', ['-D', input, ...outputOptions, output, ...effects]);
-  return output;
+  return produce(output, (out) => execFileSync('sox', ['-D', input, ...outputOptions, out, ...effects]));
 }
 
 /** A cached file in test/.cache derived from `parts`. */
@@ -86,11 +101,9 @@ export function cached(name: string, ...parts: string[]): string {
 export function joinWithSilence(files: string[], gapSeconds: number, { trailing = false } = {}): string {
   const target = cached('joined.wav', ...files, String(gapSeconds), String(trailing));
   if (existsSync(target)) return target;
-  const gap = join(CACHE, `silence-${gapSeconds}.wav`);
-  if (!existsSync(gap)) execFileSync('sox', ['-D', '-n', '-r', '16000', '-c', '1', '-b', '16', gap, 'trim', '0', String(gapSeconds)]);
+  const gap = produce(join(CACHE, `silence-${gapSeconds}.wav`), (out) => execFileSync('sox', ['-D', '-n', '-r', '16000', '-c', '1', '-b', '16', out, 'trim', '0', String(gapSeconds)]));
   const parts = files.flatMap((f, i) => (i === 0 ? [f] : [gap, f])).concat(trailing ? [gap] : []);
-  execFileSync('sox', ['-D', ...parts, target]);
-  return target;
+  return produce(target, (out) => execFileSync('sox', ['-D', ...parts, out]));
 }
 
 /** The sample bytes of a canonical 44-byte-header PCM WAV (as sox and festival write). */
@@ -102,14 +115,13 @@ export function wavData(file: string): Buffer {
 
 export function writeCached(name: string, bytes: Buffer): string {
   const target = join(CACHE, name);
-  writeFileSync(target, bytes);
-  return target;
+  rmSync(target, { force: true });
+  return produce(target, (out) => writeFileSync(out, bytes));
 }
 
 /** Runs `ffmpeg -i in [outputOptions] out` (cached) and returns `out`. */
 export function ffmpeg(input: string, output: string, outputOptions: string[]): string {
-  if (!existsSync(output)) execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, ...outputOptions, output]);
-  return output;
+  return produce(output, (out) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-i', input, ...outputOptions, out]));
 }
 
 /** The packets of an Ogg stream, in order (page lacing undone). */

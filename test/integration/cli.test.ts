@@ -53,6 +53,24 @@ test('--help lists every setting with its default and variable, never an empty d
   assert.equal(version.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
 });
 
+test('once it listens, serve says where to connect, where the page is, whether a key is needed, and a first command', async () => {
+  const open = serve(['--port', '0', '--host', '127.0.0.1']);
+  const keyed = serve(['--port', '0', '--host', '127.0.0.1', '--api-keys', 'k']);
+  try {
+    for (const [s, auth] of [[open, /auth: {2}off \(no API key set\), so only this machine can connect/], [keyed, /auth: {2}on; clients send a key/]] as const) {
+      const url = await s.url;
+      const http = url.replace('ws://', 'http://');
+      for (let i = 0; i < 50 && !/try:/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
+      assert.match(s.stderr(), new RegExp(`page: {2}${http}/ \\(live captions`));
+      assert.match(s.stderr(), auth);
+      assert.match(s.stderr(), new RegExp(`try: {3}earshot stream <file.wav> --server ${http}`));
+    }
+  } finally {
+    open.child.kill('SIGKILL');
+    keyed.child.kill('SIGKILL');
+  }
+});
+
 test('no key and a public address: refuses to start and says why', async () => {
   const s = serve(['--port', '0', '--host', '0.0.0.0']);
   assert.equal(await s.exit, 2);

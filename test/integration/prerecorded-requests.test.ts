@@ -2,7 +2,9 @@
 // request log and `earshot transcribe`. The scripted recognizer says what jfk.wav and festival's
 // passage say (JFK_SCRIPT, PASSAGE); test/speech/prerecorded.test.ts has the real engine.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { earshot, earshotInTerminal } from '../helpers/cli.js';
 import { JFK_TEXT, jfkWav, joinWithSilence, PASSAGE, speechWav, wavData } from '../helpers/fixtures.js';
@@ -192,6 +194,18 @@ describe('earshot transcribe', () => {
     const json = await earshot(['transcribe', jfkWav(), '--server', http, '--json'], { EARSHOT_API_KEY: KEY });
     assert.equal(json.code, 0, json.stderr);
     assert.equal(JSON.parse(json.stdout).metadata.duration, 11);
+  });
+
+  test('headerless audio: the refusal, then the --param flags for raw audio', async () => {
+    const raw = join(mkdtempSync(join(tmpdir(), 'earshot-raw-')), 'call.raw');
+    writeFileSync(raw, wavData(jfkWav()));
+    const run = await earshot(['transcribe', raw, '--server', http.replace('http://', ''), '--api-key', KEY]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /failed to process audio/);
+    assert.match(run.stderr, /if the file is raw audio \(no WAV or other header\), say how it is encoded: --param encoding=linear16 --param sample_rate=16000/);
+    const fixed = await earshot(['transcribe', raw, '--server', http, '--api-key', KEY, '--param', 'encoding=linear16', '--param', 'sample_rate=16000']);
+    assert.equal(fixed.code, 0, fixed.stderr);
+    assert.ok(wer(JFK_TEXT, fixed.stdout) <= 0.15, fixed.stdout);
   });
 
   test('a refusal: exit 1 with what went wrong, the request id and the fix', async () => {
