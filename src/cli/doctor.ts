@@ -1,4 +1,4 @@
-// `earshot doctor <url>`: the troubleshooting guide's checks, run against any Deepgram-compatible
+// `earshot doctor --server <address>`: the troubleshooting guide's checks, run against any Deepgram-compatible
 // endpoint, in the order a connection goes: name → TCP → TLS → handshake → audio → KeepAlive → timeout.
 // A check that fails stops the ones that need it; every failure carries the fix.
 import { lookup } from 'node:dns/promises';

@@ -60,8 +60,9 @@ async function assertDiagnosed(requestId: string, code: string, detail?: RegExp)
 
 
 test('a clean stream is logged with its format, counts and no problems', async () => {
+  const jfk = wavData(jfkWav());
   const c = await open(RAW16K);
-  await c.stream(wavData(jfkWav()), 640);
+  await c.stream(jfk, 640);
   await finish(c);
   const { record, text } = await shown(c.requestId);
   assert.equal(record.state, 'closed');
