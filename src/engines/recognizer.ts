@@ -76,6 +76,8 @@ export interface RecognizeStream {
   flush(fromFinalize: boolean): Promise<void>;
   /** Finals under way and not yet handed out: the backlog back-pressure waits on. */
   readonly finalsInFlight: number;
+  /** New keyterms (a Configure message) for the audio pushed from now on. */
+  setKeyterms(keyterms: readonly string[]): void;
   /** Stops all output: the client is gone. */
   close(): void;
 }

@@ -147,12 +147,17 @@ function keyterms(terms: string[], keywords: string[]): string[] {
     }
     if (intensifier > 0) favoured.push(word);
   }
-  if (favoured.some((t) => t === '')) throw new HandshakeError('INVALID_QUERY_PARAMETER', "Invalid 'keyterm' value of ''. Expected a word or phrase.");
-  const chars = favoured.reduce((n, t) => n + t.length, 0);
-  if (favoured.length > MAX_KEYTERMS || chars > MAX_KEYTERM_CHARS) {
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Too many keyterms (${favoured.length} terms, ${chars} characters): at most ${MAX_KEYTERMS} terms and ${MAX_KEYTERM_CHARS} characters in all, keyterm and keywords together.`);
-  }
+  const problem = keytermProblem(favoured, 'keyterm and keywords together');
+  if (problem) throw new HandshakeError('INVALID_QUERY_PARAMETER', `${problem}.`);
   return favoured;
+}
+
+/** What is wrong with a list of keyterms (at the handshake, or in a Configure message), if anything. */
+export function keytermProblem(terms: readonly string[], counted = 'in all'): string | undefined {
+  if (terms.some((t) => t.trim() === '')) return "Invalid 'keyterm' value of ''. Expected a word or phrase";
+  const chars = terms.reduce((n, t) => n + t.length, 0);
+  if (terms.length > MAX_KEYTERMS || chars > MAX_KEYTERM_CHARS) return `Too many keyterms (${terms.length} terms, ${chars} characters): at most ${MAX_KEYTERMS} terms and ${MAX_KEYTERM_CHARS} characters, ${counted}`;
+  return undefined;
 }
 
 /** `redact` (repeatable, or comma-separated): Deepgram's names for the number redactions Earshot does. */

@@ -56,7 +56,21 @@ export interface UtteranceEndMessage {
   last_word_end: number;
 }
 
-export type ServerMessage = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage | UtteranceEndMessage;
+/** The answer to a Configure that was applied; `keyterms`: those now in effect, when it replaced them. */
+export interface ConfigureSuccessMessage {
+  type: 'ConfigureSuccess';
+  request_id: string;
+  keyterms?: string[];
+}
+
+/** The answer to a Configure that changed nothing; `description` says why (an Earshot addition). */
+export interface ConfigureFailureMessage {
+  type: 'ConfigureFailure';
+  request_id: string;
+  description: string;
+}
+
+export type ServerMessage = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage | UtteranceEndMessage | ConfigureSuccessMessage | ConfigureFailureMessage;
 
 
 function withExtra<T extends object>(msg: T, extra: Record<string, string>): T & { extra?: Record<string, string> } {

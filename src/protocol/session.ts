@@ -9,7 +9,8 @@
 //       └──client went away──────────────────────────────────── (nothing sent) ────────┘
 //
 // Inbound frames are handled strictly in arrival order on one task chain, so a Finalize or
-// CloseStream always applies to exactly the audio sent before it. The session needs no network:
+// CloseStream always applies to exactly the audio sent before it, and a Configure to the audio sent
+// after it. The session needs no network:
 // tests drive it with a fake transport and clock.
 import { isUtf8 } from 'node:buffer';
 import { createHash, type Hash } from 'node:crypto';
@@ -18,8 +19,10 @@ import type { ContainerName } from '../audio/containers.js';
 import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
 import type { RequestRecord } from '../store/request-record.js';
 import type { RecognizeStream, Recognizer, WindowResult } from '../engines/recognizer.js';
+import type { TextOptions } from '../formatting/format-words.js';
 import { bounded } from './bounded-text.js';
 import { parseTextFrame } from './client-messages.js';
+import { planConfigure } from './configure.js';
 import { closeReason, failures, mistakes, StreamError, type FailureCode, type StreamFailureCode } from './failure-codes.js';
 import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
 import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage, type ServerMessage } from './server-messages.js';
@@ -142,10 +145,15 @@ export class Session {
   private intakePaused = false;
   /** Bytes of frames received and waiting on the task chain. */
   private queuedBytes = 0;
+  /** The request's keyterms and text options, until a Configure changes them. */
+  private keyterms: readonly string[];
+  private text: TextOptions;
 
   constructor(private readonly deps: SessionDeps) {
     this.clock = deps.clock ?? systemClock;
     const { options, recognizer } = deps;
+    this.keyterms = options.keyterms;
+    this.text = options.text;
     this.diagnostics = new StreamDiagnostics({
       declared: { encoding: options.encoding, sampleRate: options.sampleRate, channels: options.channels },
       audioSeconds: () => this.input.durationSeconds,
@@ -238,7 +246,29 @@ export class Session {
       case 'CloseStream':
         this.closeStream();
         return;
+      case 'Configure': {
+        // In order with the audio: it applies to what is sent after it.
+        const { type: _type, ...fields } = parsed.message;
+        this.enqueue(async () => this.configure(fields));
+        return;
+      }
     }
+  }
+
+  /** A Configure message: applied, or nothing changed; either way exactly one answer. */
+  private configure(fields: Record<string, unknown>): void {
+    const { recognizer, requestId } = this.deps;
+    const plan = planConfigure(fields, { keyterms: this.keyterms, numerals: this.text.numerals }, recognizer.capabilities.keyterms);
+    if (!plan.ok) {
+      this.deps.log.warn({ configure: bounded(JSON.stringify(fields)), reason: plan.description }, 'Configure refused');
+      this.send({ type: 'ConfigureFailure', request_id: requestId, description: plan.description });
+      return;
+    }
+    this.keyterms = plan.next.keyterms;
+    this.text = { ...this.text, numerals: plan.next.numerals || this.text.smartFormat };
+    if (plan.keytermsReplaced) for (const t of this.transcribers) t.setKeyterms(this.keyterms);
+    this.deps.log.info({ keyterms: plan.keytermsReplaced ? this.keyterms.length : undefined, numerals: this.text.numerals }, 'Configure applied');
+    this.send({ type: 'ConfigureSuccess', request_id: requestId, ...(plan.keytermsReplaced ? { keyterms: [...this.keyterms] } : {}) });
   }
 
   /** The client closed the socket or it broke: stop all work and send nothing more. */
@@ -374,7 +404,7 @@ export class Session {
     const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : options.endpointingMs;
     const settings = {
       streamId: this.deps.requestId,
-      keyterms: recognizer.capabilities.keyterms ? options.keyterms : undefined,
+      keyterms: recognizer.capabilities.keyterms ? this.keyterms : undefined,
       interimResults,
       endSilenceSeconds: endpointMs / 1000,
       speechFinalOnEndpoint: options.endpointingMs !== false,
@@ -385,7 +415,7 @@ export class Session {
     return recognizer.openStream(settings, {
       onResult: (window: WindowResult) => {
         if (window.isFinal && channel === 0) this.finalizedUntil = window.end;
-        this.send(resultsMessage({ channel: index, window, text: options.text }, this.deps.requestId, recognizer.info, options.extra));
+        this.send(resultsMessage({ channel: index, window, text: this.text }, this.deps.requestId, recognizer.info, options.extra));
         // Once the transcriber has counted this final as out (just after this call returns).
         if (window.isFinal) queueMicrotask(() => this.regulateIntake());
       },

@@ -116,8 +116,10 @@ export class ChannelTranscriber implements RecognizeStream {
   private afterInnerCut = false;
   /** The final decoded early, while silence may yet become an endpoint. */
   private eager?: { audioStart: number; audioEnd: number; decoding: Decoding };
+  private keyterms?: readonly string[];
 
   constructor(private readonly options: ChannelTranscriberOptions) {
+    this.keyterms = options.keyterms;
     this.rate = options.engine.sampleRate;
     this.segmenter = channelSegmenter({ rate: this.rate, frameSamples: options.vadFrameSamples, endSilenceSeconds: options.endSilenceSeconds, maxSegmentSeconds: options.engine.maxSegmentSeconds, live: options.live });
   }
@@ -181,6 +183,11 @@ export class ChannelTranscriber implements RecognizeStream {
   /** Finals being decoded or waiting for an earlier one to go out. */
   get finalsInFlight(): number {
     return this.finalsIssued - this.finalsEmitted;
+  }
+
+  /** Decodes asked for from now on favour these (a decode under way keeps the terms it started with). */
+  setKeyterms(keyterms: readonly string[]): void {
+    this.keyterms = keyterms;
   }
 
   /** Stops all output: the client is gone. */
@@ -296,7 +303,7 @@ export class ChannelTranscriber implements RecognizeStream {
     const ownAudio = from < segmentStart ? this.buffer.slice(segmentStart, end) : undefined;
     const onClock = (words: EngineWord[], offset: number): TimedWord[] =>
       words.map((w) => ({ text: w.text, confidence: w.confidence, start: offset + w.start, end: offset + w.end }));
-    return this.options.engine.transcribe(audio, { priority, stream: this.options.streamId, draft, keyterms: this.options.keyterms }).then((decoded) => {
+    return this.options.engine.transcribe(audio, { priority, stream: this.options.streamId, draft, keyterms: this.keyterms }).then((decoded) => {
       this.draft = { from, tokens: decoded.tokens };
       const t = spoken(decoded);
       return () => {

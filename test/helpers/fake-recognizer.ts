@@ -45,6 +45,8 @@ export class FakeRecognizer implements Recognizer {
   finals = 0;
   /** Every stream opened, with its settings: what the Session asked of the seam. */
   readonly opened: StreamSettings[] = [];
+  /** Every keyterms update a stream was given (Configure), in order. */
+  readonly keyterms: Array<{ streamId: string; keyterms: readonly string[] }> = [];
   private readonly failAt?: number;
   /** When each decode waiting for the worker was asked for; the one worker's queue. */
   private readonly waiting: number[] = [];
@@ -126,6 +128,10 @@ class FakeStream implements RecognizeStream {
 
   get finalsInFlight(): number {
     return this.issued - this.emitted;
+  }
+
+  setKeyterms(keyterms: readonly string[]): void {
+    this.recognizer.keyterms.push({ streamId: this.settings.streamId, keyterms });
   }
 
   async push(samples: Float32Array): Promise<void> {

@@ -1,0 +1,44 @@
+// Deepgram's `Configure` message on /v1/listen: new keyterms and formatting features for an open
+// stream, without reconnecting. Each Configure is answered by exactly one ConfigureSuccess or
+// ConfigureFailure; a failure changes nothing. `keyterms` replaces the whole list (the query's
+// `keyterm`s included; [] clears it; absent or null keeps it); `features` turns formatting on or
+// off, of which `numerals` is what Deepgram documents (smart_format keeps numbers written as
+// digits whatever it says, as at the handshake).
+import { keytermProblem } from './listen-options.js';
+
+/** What a stream's Configure may change. */
+export interface Configurable {
+  keyterms: readonly string[];
+  numerals: boolean;
+}
+
+export type ConfigurePlan = { ok: true; next: Configurable; keytermsReplaced: boolean } | { ok: false; description: string };
+
+const FEATURES = ['numerals'];
+
+/** `message`: the client's JSON, known only to have type Configure; `keytermsSupported`: the recognizer's capability. */
+export function planConfigure(message: Record<string, unknown>, current: Configurable, keytermsSupported: boolean): ConfigurePlan {
+  const fail = (description: string): ConfigurePlan => ({ ok: false, description: `Configure not applied: ${description}` });
+  const unknown = Object.keys(message).filter((k) => k !== 'type' && k !== 'keyterms' && k !== 'features');
+  if (unknown.length > 0) return fail(`unknown field '${unknown[0].slice(0, 40)}'; a Configure may carry keyterms and features`);
+  let keyterms = current.keyterms;
+  const given = message.keyterms;
+  if (given !== undefined && given !== null) {
+    if (!Array.isArray(given) || !given.every((t) => typeof t === 'string')) return fail('keyterms must be an array of strings ([] clears them)');
+    if (!keytermsSupported) return fail("this stream's model does not take keyterms");
+    const problem = keytermProblem(given);
+    if (problem) return fail(problem);
+    keyterms = given.map((t) => t.trim());
+  }
+  let { numerals } = current;
+  const features = message.features;
+  if (features !== undefined && features !== null) {
+    if (typeof features !== 'object' || Array.isArray(features)) return fail('features must be an object, such as {"numerals": true}');
+    for (const [name, value] of Object.entries(features)) {
+      if (!FEATURES.includes(name)) return fail(`the feature '${name.slice(0, 40)}' cannot be changed mid-stream; ${FEATURES.join(', ')} can`);
+      if (typeof value !== 'boolean') return fail(`features.${name} must be true or false`);
+      numerals = value;
+    }
+  }
+  return { ok: true, next: { keyterms, numerals }, keytermsReplaced: keyterms !== current.keyterms };
+}
