@@ -28,7 +28,8 @@ const integer = (value: string): number => {
   return n;
 };
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// Repeatable options start from nothing rather than a default, which the help would print as `[]`.
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const program = new Command('earshot').description('Self-hosted live speech-to-text that speaks Deepgram\'s streaming API').version(version());
 
@@ -137,10 +138,10 @@ function withKeyStore(work: (store: KeyStore) => Promise<string>): Promise<void>
 keys
   .command('create')
   .description('make a key; its secret is printed this once')
-  .option('--label <text>', 'what the key is for', '')
-  .option('--scope <scope>', `${SCOPES.join(' or ')} (repeatable; default listen)`, collect, [])
+  .option('--label <text>', 'what the key is for (default: none)')
+  .option('--scope <scope>', `${SCOPES.join(' or ')} (repeatable; default: listen)`, collect)
   .option('--json', 'print the key and its secret as JSON')
-  .action((opts) => withKeyStore((store) => createKey(store, opts.label, opts.scope, opts.json === true)));
+  .action((opts) => withKeyStore((store) => createKey(store, opts.label ?? '', opts.scope ?? [], opts.json === true)));
 
 keys
   .command('list')
@@ -190,20 +191,20 @@ withClientFlags(program.command('doctor').description('check a Deepgram-compatib
     process.exitCode = ok ? 0 : 1;
   });
 
-const param = (value: string, previous: Record<string, string>): Record<string, string> => {
+const param = (value: string, previous: Record<string, string> = {}): Record<string, string> => {
   const at = value.indexOf('=');
   if (at < 1) throw new InvalidArgumentError('expected name=value');
   return { ...previous, [value.slice(0, at)]: value.slice(at + 1) };
 };
 
 withClientFlags(program.command('transcribe <file>').description('transcribe a whole file (pre-recorded POST /v1/listen) and print the transcript'))
-  .option('--param <name=value>', 'any query parameter (repeatable), e.g. punctuate=true, utterances=true, encoding=linear16', param, {})
+  .option('--param <name=value>', 'any query parameter (repeatable), e.g. punctuate=true, utterances=true, encoding=linear16', param)
   .option('--json', 'print Deepgram\'s JSON response')
   .action(async (file: string, opts) => {
     process.exitCode = await transcribeCommand({
       file,
       ...clientFlags(opts),
-      params: opts.param,
+      params: opts.param ?? {},
       json: opts.json === true,
     });
   });
@@ -212,7 +213,7 @@ withClientFlags(program.command('stream <file>').description('stream a file (any
   .option('--encoding <encoding>', 'for raw audio: linear16, mulaw, alaw, …')
   .option('--sample-rate <hz>', 'for raw audio', integer)
   .option('--channels <n>', 'for raw audio', integer)
-  .option('--param <name=value>', 'any other query parameter (repeatable), e.g. endpointing=300', param, {})
+  .option('--param <name=value>', 'any other query parameter (repeatable), e.g. endpointing=300', param)
   .option('--fast', 'send as fast as possible instead of at real-time pace')
   .option('--json', 'print every message from the server as a JSON line')
   .action(async (file: string, opts) => {
@@ -224,7 +225,7 @@ withClientFlags(program.command('stream <file>').description('stream a file (any
       encoding: opts.encoding,
       sampleRate: opts.sampleRate,
       channels: opts.channels,
-      params: opts.param,
+      params: opts.param ?? {},
       fast: opts.fast === true,
       json: opts.json === true,
     });

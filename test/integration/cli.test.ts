@@ -48,7 +48,11 @@ test('--help lists every setting with its default and variable, never an empty d
     if ('envOnly' in SETTINGS[name]) continue;
     assert.match(help.stdout.replace(/\s+/g, ' '), new RegExp(`${flagOf(name)}\\b.*?\\(default: [^)]+; ${envOf(name)}\\)`), name);
   }
-  assert.doesNotMatch(help.stdout, /\(default: (\{\}|\[\]|undefined|)[;)]/);
+  for (const command of [['serve'], ['requests'], ['requests', 'list'], ['keys', 'create'], ['token'], ['doctor'], ['transcribe'], ['stream']]) {
+    const shown = await earshot([...command, '--help']);
+    assert.equal(shown.code, 0, command.join(' '));
+    assert.doesNotMatch(shown.stdout, /\(default: (\{\}|\[\]|undefined|""|)[;)]/, command.join(' '));
+  }
   const version = await earshot(['--version']);
   assert.equal(version.stdout.trim(), JSON.parse(readFileSync('package.json', 'utf8')).version);
 });
