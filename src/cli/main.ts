@@ -39,12 +39,17 @@ function version(): string {
 
 const serve = program.command('serve').description('run the server (Moonshine-tiny + Silero VAD unless --models says otherwise)');
 // Every setting is a flag and an environment variable (server/config.ts); the flag wins.
+const envOnly: string[] = [];
 for (const name of Object.keys(SETTINGS) as SettingName[]) {
   const s = SETTINGS[name];
-  if ('envOnly' in s && s.envOnly) continue;
+  if ('envOnly' in s && s.envOnly) {
+    envOnly.push(`  ${envOf(name)}  ${s.help} (default: ${describeDefault(name)})`);
+    continue;
+  }
   const placeholder = 'value' in s && s.value ? ` <${s.value}>` : '';
   serve.option(`${flagOf(name)}${placeholder}`, `${s.help} (default: ${describeDefault(name)}; ${envOf(name)})`);
 }
+serve.addHelpText('after', `\nOnly from the environment:\n${envOnly.join('\n')}`);
 serve.action(async (opts: Partial<Record<SettingName, string | true>>) => {
   const log = pino({ level: process.env.EARSHOT_LOG_LEVEL ?? 'info' });
   try {

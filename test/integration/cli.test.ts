@@ -45,7 +45,10 @@ test('--help lists every setting with its default and variable, never an empty d
   const help = await earshot(['serve', '--help']);
   assert.equal(help.code, 0);
   for (const name of Object.keys(SETTINGS) as SettingName[]) {
-    if ('envOnly' in SETTINGS[name]) continue;
+    if ('envOnly' in SETTINGS[name]) {
+      assert.match(help.stdout, new RegExp(`Only from the environment:\\n.*${envOf(name)}`), name);
+      continue;
+    }
     assert.match(help.stdout.replace(/\s+/g, ' '), new RegExp(`${flagOf(name)}\\b.*?\\(default: [^)]+; ${envOf(name)}\\)`), name);
   }
   for (const command of [['serve'], ['requests'], ['requests', 'list'], ['keys', 'create'], ['token'], ['doctor'], ['transcribe'], ['stream']]) {
