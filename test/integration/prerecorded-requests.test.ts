@@ -20,7 +20,7 @@ let jfk: Uint8Array<ArrayBuffer>;
 
 before(async () => {
   jfk = Uint8Array.from(readFileSync(jfkWav()));
-  server = await startFakeServer({ apiKeys: [KEY], allowPrivateUrls: true, maxTranscriptions: 1, callbackAttempts: 3, callbackRetryMs: 200 }, new FakeRecognizer({ script: JFK_SCRIPT, decodeMs: 20 }));
+  server = await startFakeServer({ apiKeys: [KEY], allowPrivateUrls: true, maxTranscriptions: 1, callbackAttempts: 3, callbackRetryMs: 200 }, new FakeRecognizer({ script: JFK_SCRIPT, decodeMs: 100 }));
   http = server.url.replace('ws://', 'http://');
 });
 after(() => server.stop());
@@ -67,7 +67,8 @@ describe('refusals, in Deepgram\'s REST form', () => {
     const pcm = wavData(jfkWav());
     const copies = 20;
     const first = post('?encoding=linear16&sample_rate=16000', Buffer.concat(Array(copies).fill(pcm)), { 'content-type': 'application/octet-stream' });
-    for (let i = 0; i < 100 && !/earshot_active\{mode="prerecorded"\} 1/.test(await (await fetch(`${http}/metrics`)).text()); i++) await new Promise((r) => setTimeout(r, 50));
+    // 60 finals at 100 ms each: the first is transcribing for 6 s, however busy the machine.
+    for (let i = 0; i < 200 && !/earshot_active\{mode="prerecorded"\} 1/.test(await (await fetch(`${http}/metrics`)).text()); i++) await new Promise((r) => setTimeout(r, 50));
     await assertRefused(await post('', jfk), 429, 'TOO_MANY_REQUESTS', /1 pre-recorded transcriptions are running/);
     const done = await first;
     assert.equal(done.status, 200);
