@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { readFileSync } from 'node:fs';
-import { defaultRequestLog, describeDefault, envOf, flagOf, readSettings, SettingError, SETTINGS, type SettingName } from '../server/config.js';
+import { defaultConfig, describeDefault, envOf, flagOf, readSettings, SettingError, SETTINGS, whole, type SettingName } from '../server/config.js';
 import { ConfigError, startEarshot } from '../server/start.js';
 import { formatCheck, runDoctor } from './doctor.js';
 import { streamAudio } from './stream-command.js';
@@ -23,10 +23,18 @@ import { createKey, listKeys, revokeKey } from './keys-command.js';
 import { grantToken, PAGE_TTL_SECONDS, pageLink, pageNote } from './token-command.js';
 
 const integer = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
-  return n;
+  try {
+    return whole(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 };
+
+/** The state store `--db` / `--database-url` name, else where `serve` keeps it: its variables, else its defaults. */
+function storeLocation(opts: { db?: string; databaseUrl?: string }): StoreLocation {
+  const read = { requestLog: defaultConfig.requestLog, ...readSettings({ requestLog: opts.db, databaseUrl: opts.databaseUrl }, process.env, ['requestLog', 'databaseUrl']) };
+  return { sqlitePath: read.requestLog, databaseUrl: read.databaseUrl };
+}
 
 // Repeatable options start from nothing rather than a default, which the help would print as `[]`.
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -85,7 +93,7 @@ function requestSource(): RequestSource {
     const { server, apiKey } = clientFlags(opts);
     return remoteRequests(server, apiKey);
   }
-  return storedRequests({ sqlitePath: opts.db ?? defaultRequestLog(process.env), databaseUrl: opts.databaseUrl ?? (process.env[envOf('databaseUrl')] || undefined) });
+  return storedRequests(storeLocation(opts));
 }
 
 async function reportErrors(work: () => Promise<void>): Promise<void> {
@@ -129,9 +137,7 @@ const keys = program
 
 function withKeyStore(work: (store: KeyStore) => Promise<string>): Promise<void> {
   return reportErrors(async () => {
-    const { db, databaseUrl } = keys.opts();
-    const location: StoreLocation = { sqlitePath: db ?? defaultRequestLog(process.env), databaseUrl: databaseUrl ?? (process.env[envOf('databaseUrl')] || undefined) };
-    const store = await openStateStore(location, { role: 'admin' });
+    const store = await openStateStore(storeLocation(keys.opts()), { role: 'admin' });
     try {
       console.log(await work(store.keys));
     } finally {

@@ -7,7 +7,7 @@ import { PCM_SAMPLE_FORMAT } from '../audio/audio-input.js';
 import { bytesPerSample } from '../audio/sample-format.js';
 import { openListen } from '../client/live-client.js';
 import { explainClose, explainRefusal } from '../protocol/explain.js';
-import { mediaSeconds, painter, progressLine } from './terminal.js';
+import { mediaSeconds, painter, progressLine, rawAudioHint } from './terminal.js';
 
 export interface StreamOptions {
   source: string;
@@ -23,8 +23,6 @@ export interface StreamOptions {
 }
 
 const CHUNK_SECONDS = 0.05;
-
-export const RAW_AUDIO_HINT = 'if the file is raw audio (no WAV or other header), say how it is encoded: --encoding linear16 --sample-rate 16000 (and --channels 2 for stereo), or mulaw/alaw at 8000 Hz';
 
 /** Bytes per second of a file: from the encoding for raw audio, else from the container's duration (ffprobe). */
 function byteRate(bytes: Buffer, file: string, options: StreamOptions): number | undefined {
@@ -115,6 +113,6 @@ export async function streamAudio(options: StreamOptions): Promise<number> {
   const { what, fix } = explainClose(closed.code, closed.reason);
   err.write(`earshot: the stream ended with ${what}\n  request id: ${stream.requestId ?? '(none)'}\n${fix ? `  fix: ${fix}\n` : ''}`);
   // The server could not decode the bytes: from here, the likely cause is a headerless file.
-  if (closed.code === 1008 && !options.encoding) err.write(`  ${RAW_AUDIO_HINT}\n`);
+  if (closed.code === 1008 && !options.encoding) err.write(`  ${rawAudioHint('--encoding linear16 --sample-rate 16000 (and --channels 2 for stereo), or mulaw/alaw at 8000 Hz')}\n`);
   return 1;
 }

@@ -34,3 +34,6 @@ export function mediaSeconds(file: string): number | undefined {
     return undefined;
   }
 }
+
+/** Said when the server could not decode a file: the likely cause is raw audio with no header, and `flags` say how to declare it. */
+export const rawAudioHint = (flags: string): string => `if the file is raw audio (no WAV or other header), say how it is encoded: ${flags}`;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { postPrerecorded } from '../client/prerecorded-client.js';
 import { explainRefusal } from '../protocol/explain.js';
-import { mediaSeconds, painter, progressLine } from './terminal.js';
+import { mediaSeconds, painter, progressLine, rawAudioHint } from './terminal.js';
 
 export interface TranscribeOptions {
   file: string;
@@ -35,7 +35,7 @@ export async function transcribeCommand(options: TranscribeOptions): Promise<num
     const { what, fix } = explainRefusal(answer.status, answer.dgError, 'cli');
     err.write(`earshot: ${what}\n  request id: ${answer.requestId ?? '(none)'}\n${fix ? `  fix: ${fix}\n` : ''}`);
     if (answer.status === 400 && /failed to process audio/.test(answer.dgError ?? '') && !options.params.encoding) {
-      err.write('  if the file is raw audio (no WAV or other header), say how it is encoded: --param encoding=linear16 --param sample_rate=16000\n');
+      err.write(`  ${rawAudioHint('--param encoding=linear16 --param sample_rate=16000')}\n`);
     }
     return 1;
   }

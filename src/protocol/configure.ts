@@ -16,7 +16,7 @@ export type ConfigurePlan = { ok: true; next: Configurable; keytermsReplaced: bo
 
 const FEATURES = ['numerals'];
 
-/** `message`: the client's JSON, known only to have type Configure; `keytermsSupported`: the recognizer's capability. */
+/** `message`: the client's JSON, known only to have type Configure (its `type` is ignored); `keytermsSupported`: the recognizer's capability. */
 export function planConfigure(message: Record<string, unknown>, current: Configurable, keytermsSupported: boolean): ConfigurePlan {
   const fail = (description: string): ConfigurePlan => ({ ok: false, description: `Configure not applied: ${description}` });
   const unknown = Object.keys(message).filter((k) => k !== 'type' && k !== 'keyterms' && k !== 'features');

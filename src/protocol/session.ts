@@ -248,8 +248,8 @@ export class Session {
         return;
       case 'Configure': {
         // In order with the audio: it applies to what is sent after it.
-        const { type: _type, ...fields } = parsed.message;
-        this.enqueue(async () => this.configure(fields));
+        const message = parsed.message;
+        this.enqueue(async () => this.configure(message));
         return;
       }
     }
@@ -265,7 +265,8 @@ export class Session {
       return;
     }
     this.keyterms = plan.next.keyterms;
-    this.text = { ...this.text, numerals: plan.next.numerals || this.text.smartFormat };
+    // smart_format writes digits whatever numerals says (formatNumbers), as at the handshake.
+    this.text = { ...this.text, numerals: plan.next.numerals };
     if (plan.keytermsReplaced) for (const t of this.transcribers) t.setKeyterms(this.keyterms);
     this.deps.log.info({ keyterms: plan.keytermsReplaced ? this.keyterms.length : undefined, numerals: this.text.numerals }, 'Configure applied');
     this.send({ type: 'ConfigureSuccess', request_id: requestId, ...(plan.keytermsReplaced ? { keyterms: [...this.keyterms] } : {}) });

@@ -20,7 +20,7 @@ interface Setting<T> {
 
 export class SettingError extends Error {}
 
-const whole = (text: string): number => {
+export const whole = (text: string): number => {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0) throw new SettingError(`expected a whole number, not '${text}'`);
   return n;
@@ -124,11 +124,11 @@ export function describeDefault(name: SettingName): string {
 /**
  * The settings given, from flags (`given`: name → the flag's text, or true for a switch) over the
  * environment; what neither names is left to the defaults. Throws SettingError naming the flag or
- * variable at fault.
+ * variable at fault. `names`: only these (a CLI command that needs two settings, not all).
  */
-export function readSettings(given: Partial<Record<SettingName, string | true>>, env: NodeJS.ProcessEnv): Partial<ServerConfig> {
+export function readSettings(given: Partial<Record<SettingName, string | true>>, env: NodeJS.ProcessEnv, names = Object.keys(SETTINGS) as SettingName[]): Partial<ServerConfig> {
   const config: Record<string, unknown> = {};
-  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+  for (const name of names) {
     const s: Setting<unknown> = SETTINGS[name];
     const flag = given[name];
     const source = flag !== undefined ? flagOf(name) : envOf(name);
@@ -143,9 +143,6 @@ export function readSettings(given: Partial<Record<SettingName, string | true>>,
   }
   return config as Partial<ServerConfig>;
 }
-
-/** The request log a server on this machine writes unless told otherwise. */
-export const defaultRequestLog = (env: NodeJS.ProcessEnv): string => env[envOf('requestLog')] || SETTINGS.requestLog.default;
 
 /** The README's table of settings, in Markdown. */
 export function settingsTable(): string {

@@ -4,6 +4,7 @@ import type { Recognizer } from '../engines/recognizer.js';
 import type { RecognizerSet } from '../engines/recognizer-set.js';
 import { HandshakeError } from '../protocol/failure-codes.js';
 import type { ListenOptions } from '../protocol/listen-options.js';
+import { shortModel } from './config.js';
 
 export function recognizerForModel(recognizers: RecognizerSet, model: string): Recognizer {
   const recognizer = recognizers.forModel(model);
@@ -11,7 +12,7 @@ export function recognizerForModel(recognizers: RecognizerSet, model: string): R
   const loaded = recognizers.names.join(', ');
   throw new HandshakeError(
     'INVALID_QUERY_PARAMETER',
-    `Invalid 'model' value of '${model}'. This server has loaded ${loaded} (start it with --models ${[...new Set([...recognizers.names, model.toLowerCase()])].map((m) => m.replace(/^moonshine-/, '')).join(',')} to add it); Deepgram model names such as nova-3 use the default, ${recognizers.names[0]}.`,
+    `Invalid 'model' value of '${model}'. This server has loaded ${loaded} (start it with --models ${[...new Set([...recognizers.names, model.toLowerCase()])].map(shortModel).join(',')} to add it); Deepgram model names such as nova-3 use the default, ${recognizers.names[0]}.`,
   );
 }
 
