@@ -7,7 +7,8 @@ import type { Recognizer } from '../engines/recognizer.js';
 import type { FailureCode } from '../protocol/failure-codes.js';
 import type { ListenOptions } from '../protocol/listen-options.js';
 import type { MetadataMessage, ResultsMessage } from '../protocol/server-messages.js';
-import { Session, type SessionLog, type StreamSummary } from '../protocol/session.js';
+import { Session, type StreamSummary } from '../protocol/session.js';
+import type { SessionLog } from '../protocol/stream-dialect.js';
 
 export interface FileTranscription {
   /** The finals, in order (all channels). */

@@ -1,4 +1,4 @@
-// One /v1/listen stream after its handshake, as a state machine:
+// One /v1/listen or /v2/listen stream after its handshake, as a state machine (the messages are its dialect's):
 //
 //   streaming ──CloseStream / empty frame──► finalizing ──Results, Metadata, 1000──► closed
 //       │    ──max duration / server drain──►                                          ▲
@@ -19,13 +19,13 @@ import type { ContainerName } from '../audio/containers.js';
 import { StreamDiagnostics } from '../diagnostics/stream-diagnostics.js';
 import type { RequestRecord } from '../store/request-record.js';
 import type { RecognizeStream, Recognizer, WindowResult } from '../engines/recognizer.js';
-import type { TextOptions } from '../formatting/format-words.js';
 import { bounded } from './bounded-text.js';
 import { parseTextFrame } from './client-messages.js';
-import { planConfigure } from './configure.js';
 import { closeReason, failures, mistakes, StreamError, type FailureCode, type StreamFailureCode } from './failure-codes.js';
 import { MAX_CHANNELS, type ListenOptions } from './listen-options.js';
-import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage, type ServerMessage } from './server-messages.js';
+import type { ServerMessage } from './server-messages.js';
+import type { DialectContext, SessionLog, StreamDialect } from './stream-dialect.js';
+import { V1Dialect } from './v1-dialect.js';
 
 export type SessionState = 'streaming' | 'finalizing' | 'closed';
 
@@ -49,12 +49,6 @@ export const systemClock: Clock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
-
-export interface SessionLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface SessionPolicy {
   /** NET-0001 window: no audio yet, or no frame at all once audio has flowed. */
@@ -94,6 +88,8 @@ export interface SessionDeps {
   options: ListenOptions;
   /** Opens one stream per channel: the session knows nothing of how the words are found. */
   recognizer: Recognizer;
+  /** What the API says over the stream: /v1/listen's when not given. */
+  dialect?: (context: DialectContext) => StreamDialect;
   transport: SessionTransport;
   log: SessionLog;
   policy: SessionPolicy;
@@ -145,15 +141,23 @@ export class Session {
   private intakePaused = false;
   /** Bytes of frames received and waiting on the task chain. */
   private queuedBytes = 0;
-  /** The request's keyterms and text options, until a Configure changes them. */
-  private keyterms: readonly string[];
-  private text: TextOptions;
+  /** Seconds of the first channel's audio the recognizer has judged. */
+  private heardSeconds = 0;
+  private readonly dialect: StreamDialect;
 
   constructor(private readonly deps: SessionDeps) {
     this.clock = deps.clock ?? systemClock;
     const { options, recognizer } = deps;
-    this.keyterms = options.keyterms;
-    this.text = options.text;
+    const context: DialectContext = {
+      requestId: deps.requestId,
+      recognizer,
+      send: (message) => this.send(message),
+      setKeyterms: (keyterms) => {
+        for (const t of this.transcribers) t.setKeyterms(keyterms);
+      },
+      log: deps.log,
+    };
+    this.dialect = deps.dialect?.(context) ?? new V1Dialect(context, options, { unendpointedGapMs: deps.policy.unendpointedGapMs });
     this.diagnostics = new StreamDiagnostics({
       declared: { encoding: options.encoding, sampleRate: options.sampleRate, channels: options.channels },
       audioSeconds: () => this.input.durationSeconds,
@@ -189,6 +193,7 @@ export class Session {
       },
     );
     this.armInactivityTimer();
+    this.dialect.opened?.();
     const { maxDurationMs } = deps.policy;
     if (maxDurationMs > 0) this.lifetime = this.clock.setTimeout(() => this.expire(maxDurationMs), maxDurationMs);
   }
@@ -204,7 +209,7 @@ export class Session {
     }
     // Deepgram reads a binary frame as audio whatever it holds, and so does Earshot; a control message
     // in one is named, since the client is surely waiting for it to act.
-    const control = data.length <= LONGEST_CONTROL_FRAME && data[0] === 0x7b ? parseTextFrame(data.toString('latin1')) : undefined;
+    const control = data.length <= LONGEST_CONTROL_FRAME && data[0] === 0x7b ? parseTextFrame(data.toString('latin1'), this.dialect.controlTypes) : undefined;
     if (control?.ok) this.diagnostics.jsonAsBinary(control.message.type);
     this.count(this.framesReceived, 'audio');
     if (this.deps.policy.live) this.diagnostics.audioFrame();
@@ -224,15 +229,15 @@ export class Session {
     if (typeof frame !== 'string' && !isUtf8(frame)) {
       this.count(this.framesReceived, 'invalid text');
       this.diagnostics.audioAsText(frame.length);
-      this.send(schemaErrorMessage('Could not deserialize last text message: it is not UTF-8 text. Send audio as binary frames.', ''));
+      this.unparsable('Could not deserialize last text message: it is not UTF-8 text. Send audio as binary frames.', '');
       return;
     }
     const text = frame.toString();
-    const parsed = parseTextFrame(text);
+    const parsed = parseTextFrame(text, this.dialect.controlTypes);
     if (!parsed.ok) {
       this.count(this.framesReceived, 'invalid text');
       this.diagnostics.malformedText(bounded(text));
-      this.send(schemaErrorMessage(parsed.description, bounded(text)));
+      this.unparsable(parsed.description, bounded(text));
       return;
     }
     this.count(this.framesReceived, parsed.message.type);
@@ -249,27 +254,23 @@ export class Session {
       case 'Configure': {
         // In order with the audio: it applies to what is sent after it.
         const message = parsed.message;
-        this.enqueue(async () => this.configure(message));
+        this.enqueue(async () => this.dialect.configure(message));
         return;
       }
+      case 'ForceEndTurn':
+        // The turn ends with the audio sent before it.
+        this.enqueue(async () => {
+          await this.flushTranscribers(true);
+          this.dialect.forceEndTurn?.();
+        });
+        return;
     }
   }
 
-  /** A Configure message: applied, or nothing changed; either way exactly one answer. */
-  private configure(fields: Record<string, unknown>): void {
-    const { recognizer, requestId } = this.deps;
-    const plan = planConfigure(fields, { keyterms: this.keyterms, numerals: this.text.numerals }, recognizer.capabilities.keyterms);
-    if (!plan.ok) {
-      this.deps.log.warn({ configure: bounded(JSON.stringify(fields)), reason: plan.description }, 'Configure refused');
-      this.send({ type: 'ConfigureFailure', request_id: requestId, description: plan.description });
-      return;
-    }
-    this.keyterms = plan.next.keyterms;
-    // smart_format writes digits whatever numerals says (formatNumbers), as at the handshake.
-    this.text = { ...this.text, numerals: plan.next.numerals };
-    if (plan.keytermsReplaced) for (const t of this.transcribers) t.setKeyterms(this.keyterms);
-    this.deps.log.info({ keyterms: plan.keytermsReplaced ? this.keyterms.length : undefined, numerals: this.text.numerals }, 'Configure applied');
-    this.send({ type: 'ConfigureSuccess', request_id: requestId, ...(plan.keytermsReplaced ? { keyterms: [...this.keyterms] } : {}) });
+  /** A text frame that is no message of this endpoint: the dialect answers, and may end the stream for it. */
+  private unparsable(description: string, original: string): void {
+    const failure = this.dialect.unparsable(description, original);
+    if (failure) void this.fail(new StreamError(failure, description));
   }
 
   /** The client closed the socket or it broke: stop all work and send nothing more. */
@@ -314,7 +315,7 @@ export class Session {
     this.clock.clearTimeout(this.timer);
     this.enqueue(async () => {
       await this.finishAudio();
-      this.sendMetadata();
+      this.finished();
       this.closeWith(1000, reason);
     });
   }
@@ -396,34 +397,23 @@ export class Session {
     if (planes.length > 0) this.diagnostics.engineAudio(planes[0]);
     if (planes.length > 0 && this.transcribers.length === 0) this.transcribers = planes.map((_, i) => this.createTranscriber(i, planes.length));
     await Promise.all(planes.map((plane, i) => this.transcribers[i].push(plane)));
+    if (planes.length === 0) return;
+    this.heardSeconds += planes[0].length / this.deps.recognizer.sampleRate;
+    this.dialect.heard?.(this.heardSeconds);
   }
 
   private createTranscriber(channel: number, channels: number): RecognizeStream {
-    const { options, policy, recognizer } = this.deps;
     const index: [number, number] = [channel, channels];
-    const interimResults = options.interimResults && recognizer.capabilities.interimResults;
-    const endpointMs = options.endpointingMs === false ? policy.unendpointedGapMs : options.endpointingMs;
-    const settings = {
-      streamId: this.deps.requestId,
-      keyterms: recognizer.capabilities.keyterms ? this.keyterms : undefined,
-      interimResults,
-      endSilenceSeconds: endpointMs / 1000,
-      speechFinalOnEndpoint: options.endpointingMs !== false,
-      // Deepgram sends UtteranceEnd only with interim results on.
-      utteranceEndSeconds: interimResults && options.utteranceEndMs !== undefined ? options.utteranceEndMs / 1000 : undefined,
-      live: policy.live,
-    };
-    return recognizer.openStream(settings, {
+    const settings = this.dialect.streamSettings({ streamId: this.deps.requestId, live: this.deps.policy.live });
+    return this.deps.recognizer.openStream(settings, {
       onResult: (window: WindowResult) => {
         if (window.isFinal && channel === 0) this.finalizedUntil = window.end;
-        this.send(resultsMessage({ channel: index, window, text: this.text }, this.deps.requestId, recognizer.info, options.extra));
+        this.dialect.result(index, window);
         // Once the transcriber has counted this final as out (just after this call returns).
         if (window.isFinal) queueMicrotask(() => this.regulateIntake());
       },
-      onSpeechStarted: (timestamp) => {
-        if (options.vadEvents) this.send(speechStartedMessage(index, timestamp));
-      },
-      onUtteranceEnd: (lastWordEnd) => this.send(utteranceEndMessage(index, lastWordEnd)),
+      onSpeechStarted: (timestamp) => this.dialect.speechStarted(index, timestamp),
+      onUtteranceEnd: (lastWordEnd) => this.dialect.utteranceEnd(index, lastWordEnd),
       onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
       onFinalLatency: this.deps.onFinalLatency,
     });
@@ -467,28 +457,23 @@ export class Session {
       this.clock.clearTimeout(this.timer);
       try {
         await this.flushTranscribers(false);
-        this.sendMetadata();
+        this.finished();
       } catch (flushError) {
         this.deps.log.error({ err: String(flushError) }, 'could not flush before closing');
       }
     }
+    if (error.code !== 'CLIENT_NOT_READING') this.dialect.failing?.(error.code, error.detail);
     const { closeCode } = failures[error.code satisfies StreamFailureCode];
     this.closeWith(closeCode, closeReason(error.code, error.detail), error.code);
   }
 
-  private sendMetadata(): void {
-    const { requestId, recognizer, options } = this.deps;
-    this.send(
-      metadataMessage({
-        requestId,
-        sha256: this.hash.copy().digest('hex'),
-        created: this.created,
-        durationSeconds: this.input.durationSeconds,
-        channels: this.input.channels,
-        model: recognizer.info,
-        extra: options.extra,
-      }),
-    );
+  private finished(): void {
+    this.dialect.finished({
+      sha256: this.hash.copy().digest('hex'),
+      created: this.created,
+      durationSeconds: this.input.durationSeconds,
+      channels: this.input.channels,
+    });
   }
 
   private send(message: ServerMessage): void {
