@@ -44,6 +44,8 @@ export interface StreamSettings {
   streamId: string;
   keyterms?: readonly string[];
   interimResults: boolean;
+  /** The shortest audio between two interims, in seconds, when the engine has time for them (the recognizer's own cadence if absent). */
+  interimIntervalSeconds?: number;
   /** Trailing silence that ends an utterance's segment, in seconds. */
   endSilenceSeconds: number;
   /** Whether a segment ended by silence is an utterance end (`speech_final`). */

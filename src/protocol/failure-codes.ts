@@ -242,6 +242,12 @@ export const failures = {
     reason: '',
     fix: 'Send 20-100 ms of audio per binary frame. A frame over the server\'s limit (--max-frame-bytes, default 8M) ends the stream at once: results for the audio sent before it may not arrive.',
   },
+  UNPARSABLE_CLIENT_MESSAGE: {
+    kind: 'close',
+    closeCode: 1008,
+    reason: 'UNPARSABLE_CLIENT_MESSAGE',
+    fix: 'On /v2/listen send only {"type":"CloseStream"}, {"type":"Configure",…} or {"type":"ForceEndTurn"} as text, and audio as binary frames: any other text frame ends the stream, as on Deepgram\'s Flux.',
+  },
   CLIENT_NOT_READING: {
     kind: 'close',
     closeCode: 1008,

@@ -51,7 +51,7 @@ export const booleanParam = z
   .pipe(z.enum(['true', 'false', '1', '0'], { error: 'expected true or false' }))
   .transform((v) => v === 'true' || v === '1');
 
-const int = (min: number, max: number) =>
+export const wholeNumberParam = (min: number, max: number) =>
   z
     .string()
     .regex(/^\d+$/, { error: 'expected a whole number' })
@@ -74,7 +74,7 @@ const endpointing = z.union([
 ], { error: 'expected milliseconds or false' });
 
 const model = z.string().refine((m) => !m.toLowerCase().startsWith('flux'), {
-  error: 'Flux models are served on /v2/listen, which Earshot does not offer',
+  error: 'Flux models are served on /v2/listen: connect there for turn-taking (TurnInfo messages)',
 });
 
 const language = z.string().regex(/^en([-_][a-z0-9]+)*$/i, { error: 'Earshot transcribes English only (en, en-US, …)' });
@@ -86,12 +86,12 @@ const schema = z.object({
   model: model.default('general'),
   language: language.default('en'),
   encoding: encoding.optional(),
-  sample_rate: int(8000, 48000).optional(),
-  channels: int(1, MAX_CHANNELS).default(1),
+  sample_rate: wholeNumberParam(8000, 48000).optional(),
+  channels: wholeNumberParam(1, MAX_CHANNELS).default(1),
   multichannel: booleanParam.default(false),
   interim_results: booleanParam.default(false),
   endpointing: endpointing.default(DEFAULT_ENDPOINTING_MS),
-  utterance_end_ms: int(1000, 3_600_000).optional(),
+  utterance_end_ms: wholeNumberParam(1000, 3_600_000).optional(),
   vad_events: booleanParam.default(false),
   punctuate: booleanParam.default(false),
   smart_format: booleanParam.default(false),

@@ -1,9 +1,10 @@
-// The JSON messages Earshot sends on /v1/listen, shaped as Deepgram's clients parse them
+// The JSON messages Earshot sends on /v1/listen (and the union with /v2/listen's, flux/flux-messages.ts), shaped as Deepgram's clients parse them
 // (every field the strictest client requires is always present: see deepgram-api-reference §4).
 
 import type { EngineInfo as ModelInfo } from '../engines/engine.js';
 import type { WindowResult } from '../engines/recognizer.js';
 import type { TextOptions } from '../formatting/format-words.js';
+import type { FluxMessage } from './flux/flux-messages.js';
 import { formatChannel, seconds, type ResultChannel } from './transcript-format.js';
 
 
@@ -70,7 +71,8 @@ export interface ConfigureFailureMessage {
   description: string;
 }
 
-export type ServerMessage = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage | UtteranceEndMessage | ConfigureSuccessMessage | ConfigureFailureMessage;
+export type V1Message = ResultsMessage | MetadataMessage | ErrorMessage | SpeechStartedMessage | UtteranceEndMessage | ConfigureSuccessMessage | ConfigureFailureMessage;
+export type ServerMessage = V1Message | FluxMessage;
 
 
 function withExtra<T extends object>(msg: T, extra: Record<string, string>): T & { extra?: Record<string, string> } {

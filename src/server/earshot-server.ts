@@ -1,4 +1,4 @@
-// The HTTP + WebSocket front door. Every request gets a `dg-request-id`; a /v1/listen upgrade passes
+// The HTTP + WebSocket front door. Every request gets a `dg-request-id`; a /v1/listen or /v2/listen upgrade passes
 // these steps in order, and the first that refuses answers with its status, `dg-error` and JSON body:
 //
 //   route → auth (key or access token) → draining? → stream limit → query options → 101 upgrade → Session
@@ -25,10 +25,8 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import type { Recognizer } from '../engines/recognizer.js';
 import type { RecognizerSet } from '../engines/recognizer-set.js';
 import { failures, HandshakeError } from '../protocol/failure-codes.js';
-import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
 import { Session } from '../protocol/session.js';
 import { keyId } from '../store/api-keys.js';
 import type { RequestRecord } from '../store/request-record.js';
@@ -37,7 +35,8 @@ import { AccessTokens, GRANT_TTL_SECONDS } from './access-tokens.js';
 import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EngineWatch } from './engine-watch.js';
-import { recognizerForModel, withoutEffect } from './model-choice.js';
+import { withoutEffect } from './model-choice.js';
+import { isStreamPath, LISTEN_PATH, planStream, type StreamPlan } from './stream-endpoints.js';
 import { RefusedUpgrades } from './refused-upgrades.js';
 import { HandshakeRate } from './handshake-rate.js';
 import { Metrics } from './metrics.js';
@@ -49,7 +48,6 @@ import { bounded } from '../protocol/bounded-text.js';
 import { MAX_PATH, storedQuery } from './stored-query.js';
 import { webPage } from './web-page.js';
 
-const LISTEN_PATH = /(^|\/)v1\/listen\/?$/;
 const REQUESTS_PATH = /^\/v1\/requests(?:\/([^/]+))?\/?$/;
 const GRANT_PATH = /^\/v1\/auth\/grant\/?$/;
 const MAX_LISTED = 1000;
@@ -67,10 +65,8 @@ const requestsQuery = z.object({
   before: z.iso.datetime().optional(),
 });
 
-interface AcceptedHandshake {
+interface AcceptedHandshake extends StreamPlan {
   record: RequestRecord;
-  options: ListenOptions;
-  recognizer: Recognizer;
 }
 
 export interface EarshotServerDeps {
@@ -246,7 +242,7 @@ export class EarshotServer {
       return this.showRequests(req, res, requestId, requests[1], url.searchParams);
     }
     if (LISTEN_PATH.test(path) && req.method === 'POST') return this.transcribe(req, url, res, requestId);
-    if (LISTEN_PATH.test(path)) return this.refuseListen(req, url, res, requestId);
+    if (isStreamPath(path)) return this.refuseListen(req, url, res, requestId);
     // Browsers ask for an icon on every page they open here (/metrics, /healthz): there is none, which is not an error.
     if (path === '/favicon.ico' && (req.method === 'GET' || req.method === 'HEAD')) return void res.writeHead(204).end();
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -343,12 +339,12 @@ export class EarshotServer {
       record = this.newRecord(req, url, requestId);
       checkUpgrade(req);
       const accepted = record;
-      this.admit(req, url, (options, caller, recognizer) => {
+      this.admit(req, url, (plan, caller) => {
         // For an access token, the key that granted it: the fingerprint of the token itself tells nothing.
         accepted.keyId = caller;
         this.requestIds.set(req, requestId);
         // A client gone while its token was checked is destroyed by handleUpgrade.
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { record: { ...accepted, model: recognizer.info.name }, options, recognizer }));
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.startSession(ws, { ...plan, record: { ...accepted, model: plan.recognizer.info.name } }));
       }).catch(refuse);
     } catch (err) {
       refuse(err);
@@ -402,8 +398,8 @@ export class EarshotServer {
    * state. From the stream limit to `accept` (which starts the Session) the code is synchronous, so
    * the limit holds however many handshakes wait on token verification together.
    */
-  private async admit<T>(req: IncomingMessage, url: URL, accept: (options: ListenOptions, caller: string | undefined, recognizer: Recognizer) => T): Promise<T> {
-    if (!LISTEN_PATH.test(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
+  private async admit<T>(req: IncomingMessage, url: URL, accept: (plan: StreamPlan, caller: string | undefined) => T): Promise<T> {
+    if (!isStreamPath(url.pathname)) throw new HandshakeError('NOT_FOUND', `No such endpoint: ${url.pathname}`);
     this.checkRate(req);
     const caller = await this.auth.check(req, 'listen');
     const { maxStreams, maxStreamsPerKey } = this.deps.config;
@@ -412,8 +408,7 @@ export class EarshotServer {
     if (maxStreamsPerKey > 0 && caller && (this.streamsPerKey.get(caller) ?? 0) >= maxStreamsPerKey) {
       throw new HandshakeError('TOO_MANY_REQUESTS', `${failures.TOO_MANY_REQUESTS.message}: this key has ${maxStreamsPerKey} streams open (--max-streams-per-key).`);
     }
-    const options = parseListenOptions(url.searchParams);
-    return accept(options, caller, recognizerForModel(this.deps.recognizers, options.model));
+    return accept(planStream(url.pathname, url.searchParams, this.deps.recognizers), caller);
   }
 
   /**
@@ -437,7 +432,7 @@ export class EarshotServer {
     }
   }
 
-  private startSession(ws: WebSocket, { record, options, recognizer }: AcceptedHandshake): void {
+  private startSession(ws: WebSocket, { record, options, recognizer, dialect }: AcceptedHandshake): void {
     const { config } = this.deps;
     const { requestId, keyId: caller } = record;
     if (caller) this.streamsPerKey.set(caller, (this.streamsPerKey.get(caller) ?? 0) + 1);
@@ -451,6 +446,7 @@ export class EarshotServer {
       requestId,
       options,
       recognizer,
+      dialect,
       log,
       policy: {
         inactivityTimeoutMs: config.inactivityTimeoutMs,

@@ -49,7 +49,7 @@ const CUT_SEARCH_SECONDS = 4;
  * cut at a one-frame dip lost half its words). Three 32 ms frames tell a pause from a dip.
  */
 const MIN_PAUSE_SECONDS = 0.1;
-/** No interim sooner than this much new audio after the last one (more than one a second of speech). */
+/** No interim sooner than this much new audio after the last one, unless the stream asks for more (more than one a second of speech). */
 const MIN_INTERIM_SECONDS = 0.7;
 /** While decodes already wait this long for a worker, a new interim would come back late: none is asked for. */
 const MAX_INTERIM_WAIT_SECONDS = 0.5;
@@ -259,7 +259,7 @@ export class ChannelTranscriber implements RecognizeStream {
     const load = this.options.engine.stats();
     if (load.interimWaitSeconds > MAX_INTERIM_WAIT_SECONDS) return;
     const expectedDecode = load.costPerAudioSecond * ((end - this.leftContextStart(segmentStart, end)) / this.rate) * Math.max(1, (load.busy + load.queued) / load.workers);
-    const interval = Math.max(MIN_INTERIM_SECONDS, INTERIM_COST_FACTOR * expectedDecode);
+    const interval = Math.max(this.options.interimIntervalSeconds ?? MIN_INTERIM_SECONDS, INTERIM_COST_FACTOR * expectedDecode);
     if ((end - this.lastInterimEnd) / this.rate < interval) return;
 
     this.interimInFlight = true;

@@ -1,0 +1,67 @@
+// The JSON messages Earshot sends on /v2/listen, shaped as @deepgram/sdk v5's listen.v2 types
+// (ListenV2Connected, ListenV2TurnInfo, ListenV2ConfigureSuccess/Failure, ListenV2FatalError).
+// Every message carries `sequence_id`, from 0, one more per message: FluxDialect numbers them.
+import type { TimedWord } from '../../engines/recognizer.js';
+import { formatWords, type TextOptions } from '../../formatting/format-words.js';
+import { plainWord } from '../../formatting/word-spans.js';
+import type { TurnEvent } from '../../turns/turn-tracker.js';
+import { seconds } from '../transcript-format.js';
+
+export interface FluxWord {
+  /** Cased and punctuated, as Flux writes every word. */
+  word: string;
+  confidence: number;
+  start: number;
+  end: number;
+}
+
+export interface FluxThresholds {
+  eot_threshold: number;
+  eager_eot_threshold?: number;
+  eot_timeout_ms: number;
+}
+
+export type FluxMessage =
+  | { type: 'Connected'; request_id: string; sequence_id: number }
+  | {
+      type: 'TurnInfo';
+      request_id: string;
+      sequence_id: number;
+      event: TurnEvent['event'];
+      turn_index: number;
+      audio_window_start: number;
+      audio_window_end: number;
+      transcript: string;
+      words: FluxWord[];
+      end_of_turn_confidence: number;
+      trigger?: string;
+    }
+  | { type: 'ConfigureSuccess'; request_id: string; sequence_id: number; thresholds: FluxThresholds; keyterms: string[] }
+  /** `description` says why (an Earshot addition). */
+  | { type: 'ConfigureFailure'; request_id: string; sequence_id: number; description: string }
+  | { type: 'Error'; sequence_id: number; code: string; description: string };
+
+/** A message before its place in the stream is known. */
+export type UnnumberedFluxMessage = FluxMessage extends infer M ? (M extends FluxMessage ? Omit<M, 'sequence_id'> : never) : never;
+
+function fluxWords(words: TimedWord[], text: TextOptions): FluxWord[] {
+  return formatWords(words, text)
+    .filter((w) => plainWord(w.text).length > 0)
+    .map((w) => ({ word: w.text, confidence: w.confidence, start: seconds(w.start), end: seconds(w.end) }));
+}
+
+export function turnInfoMessage(turn: TurnEvent, requestId: string, text: TextOptions): UnnumberedFluxMessage {
+  const words = fluxWords(turn.words, text);
+  return {
+    type: 'TurnInfo',
+    request_id: requestId,
+    event: turn.event,
+    turn_index: turn.turnIndex,
+    audio_window_start: seconds(turn.windowStart),
+    audio_window_end: seconds(turn.windowEnd),
+    transcript: words.map((w) => w.word).join(' '),
+    words,
+    end_of_turn_confidence: Math.round(turn.confidence * 1e4) / 1e4,
+    ...(turn.trigger ? { trigger: turn.trigger } : {}),
+  };
+}

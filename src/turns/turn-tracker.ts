@@ -1,0 +1,165 @@
+// One speaker's turns, folded from what a recognizer stream says (its windows of words, its speech
+// starts) and the audio clock. A pure state machine: no timers, no I/O; the audio clock is the
+// only time it knows, so a stream fed faster than real time ends its turns at the same places.
+//
+//            words ──► StartOfTurn ─┐
+//   (no turn) ◄─────────────────────┤ speaking ── words ──► Update
+//       ▲                           │   │ silence, confidence ≥ eager ──► EagerEndOfTurn ──┐
+//       │                           │   │                                                  │ speech starts
+//       │                           │   ◄──────────────────────────── TurnResumed ◄────────┘
+//       └──── EndOfTurn ◄───────────┴── silence, confidence ≥ eot (trigger "model"),
+//             turn_index + 1            or silence ≥ eot_timeout_ms ("timeout"), ForceEndTurn ("manual"),
+//                                       the stream closing ("close_stream")
+//
+// "Silence" begins at the last word of the turn's latest final, and only once no speech the VAD
+// heard is waiting to be finalized: EagerEndOfTurn and EndOfTurn always carry the final
+// transcript, never a guess from an interim. Their confidence is end-of-turn.ts's.
+import type { TimedWord, WindowResult } from '../engines/recognizer.js';
+import { endOfTurnConfidence, turnEnding } from './end-of-turn.js';
+
+export interface TurnThresholds {
+  /** Confidence at which the turn ends (0.5–0.9). */
+  eotThreshold: number;
+  /** Confidence at which an EagerEndOfTurn goes out first (0.3–0.9), or none. */
+  eagerEotThreshold?: number;
+  /** Silence after which the turn ends whatever the confidence. */
+  eotTimeoutMs: number;
+}
+
+export type TurnEventName = 'StartOfTurn' | 'Update' | 'EagerEndOfTurn' | 'TurnResumed' | 'EndOfTurn';
+export type TurnTrigger = 'model' | 'timeout' | 'manual' | 'close_stream';
+
+export interface TurnEvent {
+  event: TurnEventName;
+  turnIndex: number;
+  /** The audio of the turn so far, in seconds on the stream's clock: turns tile the stream. */
+  windowStart: number;
+  windowEnd: number;
+  words: TimedWord[];
+  confidence: number;
+  /** EndOfTurn only: what ended it. */
+  trigger?: TurnTrigger;
+}
+
+export class TurnTracker {
+  private turnIndex = 0;
+  private open = false;
+  private windowStart = 0;
+  private windowEnd = 0;
+  /** Words of the turn's finals, then of the latest interim after them. */
+  private finalWords: TimedWord[] = [];
+  private interimWords: TimedWord[] = [];
+  /** The words of the turn's latest final that has any: how they end sets the pace of the confidence. */
+  private lastSegment: TimedWord[] = [];
+  /** Where the latest speech the VAD heard began, while no final has covered it yet. */
+  private speechSince?: number;
+  private eagerSent = false;
+  private clock = 0;
+
+  constructor(
+    private current: TurnThresholds,
+    private readonly emit: (event: TurnEvent) => void,
+  ) {}
+
+  get thresholds(): TurnThresholds {
+    return this.current;
+  }
+
+  /** New thresholds judge the silence already heard. */
+  setThresholds(thresholds: TurnThresholds): void {
+    this.current = thresholds;
+    this.judge();
+  }
+
+  speechStarted(at: number): void {
+    this.speechSince = at;
+    if (!this.eagerSent) return;
+    this.eagerSent = false;
+    this.tell('TurnResumed');
+  }
+
+  result(window: WindowResult): void {
+    if (!this.open) this.windowStart = window.start;
+    const before = this.words.length;
+    if (window.isFinal) {
+      this.finalWords = this.finalWords.concat(window.words);
+      this.interimWords = [];
+      if (window.words.length > 0) this.lastSegment = window.words;
+      // A final at an endpoint covers the speech that began inside its window; a cut at the
+      // length limit does not end the speech.
+      if ((window.speechFinal || window.fromFinalize) && this.speechSince !== undefined && this.speechSince < window.end) this.speechSince = undefined;
+    } else this.interimWords = window.words;
+    this.windowEnd = Math.max(this.windowEnd, window.end);
+    if (!this.open && this.words.length > 0) {
+      this.open = true;
+      this.tell('StartOfTurn');
+    } else if (this.open && (this.words.length !== before || window.words.length > 0)) {
+      if (this.eagerSent) {
+        this.eagerSent = false;
+        this.tell('TurnResumed');
+      }
+      this.tell('Update');
+    }
+    this.judge();
+  }
+
+  /** The recognizer has judged the audio up to `seconds`. */
+  heard(seconds: number): void {
+    this.clock = Math.max(this.clock, seconds);
+    this.judge();
+  }
+
+  /** Ends the open turn now (ForceEndTurn, or the stream closing), if there is one. */
+  end(trigger: Extract<TurnTrigger, 'manual' | 'close_stream'>): void {
+    if (this.open) this.endTurn(trigger);
+  }
+
+  private get words(): TimedWord[] {
+    return this.interimWords.length > 0 ? this.finalWords.concat(this.interimWords) : this.finalWords;
+  }
+
+  private get silence(): number {
+    const last = this.finalWords.at(-1);
+    if (!this.open || this.speechSince !== undefined || this.interimWords.length > 0 || !last) return 0;
+    return Math.max(0, this.clock - last.end);
+  }
+
+  private get confidence(): number {
+    return endOfTurnConfidence(this.silence, turnEnding(this.lastSegment));
+  }
+
+  private judge(): void {
+    if (!this.open) return;
+    const { eotThreshold, eagerEotThreshold, eotTimeoutMs } = this.current;
+    const confidence = this.confidence;
+    if (eagerEotThreshold !== undefined && !this.eagerSent && confidence >= eagerEotThreshold) {
+      this.eagerSent = true;
+      this.tell('EagerEndOfTurn');
+    }
+    if (confidence >= eotThreshold) this.endTurn('model');
+    else if (this.silence > 0 && this.silence * 1000 >= eotTimeoutMs) this.endTurn('timeout');
+  }
+
+  private endTurn(trigger: TurnTrigger): void {
+    this.tell('EndOfTurn', trigger);
+    this.turnIndex++;
+    this.open = false;
+    this.eagerSent = false;
+    this.finalWords = [];
+    this.interimWords = [];
+    this.lastSegment = [];
+    this.windowStart = this.windowEnd;
+  }
+
+  private tell(event: TurnEventName, trigger?: TurnTrigger): void {
+    this.emit({
+      event,
+      turnIndex: this.turnIndex,
+      windowStart: this.windowStart,
+      windowEnd: this.windowEnd,
+      words: this.words,
+      confidence: this.confidence,
+      ...(trigger ? { trigger } : {}),
+    });
+  }
+}
