@@ -1,4 +1,4 @@
-// `npm run bench [-- --models base --streams 1,2,4,8 --quick --devset [--utterances 20 --devset-streams 8,16,24,32] --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
+// `npm run bench [-- --models base --streams 1,2,4,8 --quick --devset [--utterances 20 --devset-streams 8,16,24,32] --turns [--turn-streams 1,8] --formats-only --prerecorded-only --soak [--soak-minutes 10 --soak-streams 8]]`:
 // N concurrent clients stream speech to a real `earshot serve` at real-time pace, as a voice agent
 // would (interim_results, vad_events, endpointing=300), and the figures are printed. On festival's
 // passage (known word times): server CPU per audio second, end of utterance → speech_final latency,
@@ -6,7 +6,7 @@
 // error, the largest N that stays real time, the decode cost of every audio format, and pre-recorded
 // throughput on a file of over ten minutes. On the real-speech dev set (bench/devset-runs.ts, alone
 // with --devset): one stream of its utterances, the set pre-recorded, and N streams of its long
-// recording, each figure against its target. --soak instead keeps streams running back to back for a
+// recording, each figure against its target; then /v2/listen's turn-taking (bench/turn-runs.ts, alone with --turns). --soak instead keeps streams running back to back for a
 // bounded time and prints the server's memory over it. Speed targets live here, never in timed tests.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { plainWord } from '../src/formatting/word-spans.js';
 import { AudioInput, type RawEncoding } from '../src/audio/audio-input.js';
 import { devsetAvailable } from '../test/helpers/devset.js';
 import { loadRun, prerecordedRun, utteranceRun } from './bench/devset-runs.js';
+import { turnRun } from './bench/turn-runs.js';
 import { endpointsOf, ENDPOINTING_MS, millis, percentile, procStatus, RATE, runStream, seconds, type StreamAudio, type TrueWord } from './bench/measure.js';
 
 const SENTENCES = PASSAGE;
@@ -212,6 +213,10 @@ async function main(): Promise<void> {
     await devsetRuns(server, url, port, option('--utterances'), devsetLevels);
     return stop(server);
   }
+  if (args.includes('--turns')) {
+    await turnRun(url, (option('--turn-streams') ?? '1,8').split(',').map(Number));
+    return stop(server);
+  }
   const idle = procStatus(server.pid!);
   console.log(`passage: ${p.seconds.toFixed(1)} s of festival speech, ${SENTENCES.length} utterances, ${GAP_SECONDS} s pauses; ${CHUNK_MS} ms chunks at real-time pace`);
   console.log(`query: interim_results=true, vad_events=true, endpointing=${ENDPOINTING_MS}`);
@@ -266,7 +271,10 @@ async function main(): Promise<void> {
   console.log(`server peak RSS over the streams: ${procStatus(server.pid!).peakMb.toFixed(0)} MB\n`);
   // After the streams, so that their memory figures start from an idle server.
   await prerecordedThroughput(server, port, p);
-  if (!quick && devsetAvailable()) await devsetRuns(server, url, port, option('--utterances'), devsetLevels);
+  if (!quick && devsetAvailable()) {
+    await devsetRuns(server, url, port, option('--utterances'), devsetLevels);
+    await turnRun(url, [1, 8]);
+  }
   else if (!quick) console.log('../shared/devset not found: the real-speech figures are skipped');
   await stop(server);
 }

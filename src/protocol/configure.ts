@@ -16,6 +16,13 @@ export type ConfigurePlan = { ok: true; next: Configurable; keytermsReplaced: bo
 
 const FEATURES = ['numerals'];
 
+/** A Configure's keyterms (on either endpoint), trimmed, or what is wrong with them. */
+export function configuredKeyterms(given: unknown, keytermsSupported: boolean): string[] | string {
+  if (!Array.isArray(given) || !given.every((t) => typeof t === 'string')) return 'keyterms must be an array of strings ([] clears them)';
+  if (!keytermsSupported) return "this stream's model does not take keyterms";
+  return keytermProblem(given) ?? given.map((t) => t.trim());
+}
+
 /** `message`: the client's JSON, known only to have type Configure (its `type` is ignored); `keytermsSupported`: the recognizer's capability. */
 export function planConfigure(message: Record<string, unknown>, current: Configurable, keytermsSupported: boolean): ConfigurePlan {
   const fail = (description: string): ConfigurePlan => ({ ok: false, description: `Configure not applied: ${description}` });
@@ -24,11 +31,9 @@ export function planConfigure(message: Record<string, unknown>, current: Configu
   let keyterms = current.keyterms;
   const given = message.keyterms;
   if (given !== undefined && given !== null) {
-    if (!Array.isArray(given) || !given.every((t) => typeof t === 'string')) return fail('keyterms must be an array of strings ([] clears them)');
-    if (!keytermsSupported) return fail("this stream's model does not take keyterms");
-    const problem = keytermProblem(given);
-    if (problem) return fail(problem);
-    keyterms = given.map((t) => t.trim());
+    const checked = configuredKeyterms(given, keytermsSupported);
+    if (typeof checked === 'string') return fail(checked);
+    keyterms = checked;
   }
   let { numerals } = current;
   const features = message.features;

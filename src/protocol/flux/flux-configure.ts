@@ -3,7 +3,7 @@
 // effect) or ConfigureFailure; a failure changes nothing. A threshold left out keeps its value;
 // `keyterms` replaces the whole list ([] clears it), as on /v1/listen.
 import type { TurnThresholds } from '../../turns/turn-tracker.js';
-import { keytermProblem } from '../listen-options.js';
+import { configuredKeyterms } from '../configure.js';
 import { EAGER_EOT_THRESHOLD, EOT_THRESHOLD, EOT_TIMEOUT_MS } from './flux-options.js';
 
 export interface FluxConfigurable {
@@ -56,12 +56,9 @@ export function planFluxConfigure(message: Record<string, unknown>, current: Flu
   let keyterms = current.keyterms;
   if (message.keyterms !== undefined) {
     // The SDK's type allows one term as a string.
-    const terms = typeof message.keyterms === 'string' ? [message.keyterms] : message.keyterms;
-    if (!Array.isArray(terms) || !terms.every((t) => typeof t === 'string')) return fail('keyterms must be an array of strings ([] clears them)');
-    if (!keytermsSupported) return fail("this stream's model does not take keyterms");
-    const problem = keytermProblem(terms);
-    if (problem) return fail(problem);
-    keyterms = terms.map((t) => t.trim());
+    const checked = configuredKeyterms(typeof message.keyterms === 'string' ? [message.keyterms] : message.keyterms, keytermsSupported);
+    if (typeof checked === 'string') return fail(checked);
+    keyterms = checked;
   }
 
   let { numerals } = current;
