@@ -118,7 +118,7 @@ describe('handshake with an API key configured', () => {
   test('other paths: 404; /v1/listen without an upgrade: the handshake checks, then 426; with DELETE: 405', async () => {
     const http = server.url.replace('ws://', 'http://');
     const auth = { Authorization: `Token ${KEY}` };
-    assertRefusal(await refused(`${server.url}/v2/listen`, { headers: auth }), 404, 'NOT_FOUND', /No such endpoint/);
+    assertRefusal(await refused(`${server.url}/v3/listen`, { headers: auth }), 404, 'NOT_FOUND', /No such endpoint/);
     const get = await fetch(`${http}/v1/listen`, { headers: auth });
     assert.equal(get.status, 426);
     assert.match(get.headers.get('dg-request-id') ?? '', UUID);
