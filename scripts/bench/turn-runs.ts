@@ -6,8 +6,8 @@
 // PAUSE_SECONDS or more between its first and last speech); a real end the model had not reached
 // within the gap would have waited for eot_timeout_ms.
 import WebSocket from 'ws';
-import { readFileSync } from 'node:fs';
 import { pausesInSpeech, speechSpan, utterances } from '../../test/helpers/devset.js';
+import { wavData } from '../../test/helpers/fixtures.js';
 import { percentile, RATE } from './measure.js';
 
 const TURN_GAP_SECONDS = 2.5;
@@ -28,7 +28,7 @@ function loadTurns(): Turn[] {
   return utterances()
     .filter((_, i) => i % 2 === 0)
     .map((u) => {
-      const pcm = readFileSync(u.file).subarray(44);
+      const pcm = wavData(u.file);
       const span = speechSpan(pcm);
       return { pcm, speechStart: span.start, speechEnd: span.end, pauses: pausesInSpeech(pcm, PAUSE_SECONDS) };
     });

@@ -187,6 +187,16 @@ function searchTerms(values: string[]): string[] {
   return values.map((v) => v.trim());
 }
 
+/** A raw encoding's `sample_rate`, on either endpoint: required, and one of Opus's own rates for raw Opus packets. */
+export function checkRawRate(encoding: RawEncoding, sampleRate: number | undefined): void {
+  if (sampleRate === undefined) {
+    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Missing 'sample_rate': raw encoding '${encoding}' needs sample_rate (8000-48000).`);
+  }
+  if (encoding === 'opus' && !OPUS_RATES.includes(sampleRate)) {
+    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'sample_rate' value of '${sampleRate}'. Opus decodes at ${OPUS_RATES.join(', ')} Hz.`);
+  }
+}
+
 /** `values` (the first of each query parameter) checked against `schema`, or Deepgram's 400 naming the first bad one. */
 export function parseQuery<S extends z.ZodType>(schema: S, values: Record<string, string>): z.output<S> {
   const parsed = schema.safeParse(values);
@@ -202,12 +212,7 @@ export function parseListenOptions(params: URLSearchParams): ListenOptions {
   for (const [key, value] of params) if (!(key in first)) first[key] = value;
 
   const q = parseQuery(schema, first);
-  if (q.encoding && q.sample_rate === undefined) {
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Missing 'sample_rate': raw encoding '${q.encoding}' needs sample_rate (8000-48000).`);
-  }
-  if (q.encoding === 'opus' && !OPUS_RATES.includes(q.sample_rate!)) {
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'sample_rate' value of '${q.sample_rate}'. Opus decodes at ${OPUS_RATES.join(', ')} Hz.`);
-  }
+  if (q.encoding) checkRawRate(q.encoding, q.sample_rate);
 
   const extra: Record<string, string> = {};
   for (const item of params.getAll('extra')) {

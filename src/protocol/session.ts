@@ -413,7 +413,7 @@ export class Session {
         if (window.isFinal) queueMicrotask(() => this.regulateIntake());
       },
       onSpeechStarted: (timestamp) => this.dialect.speechStarted(index, timestamp),
-      onUtteranceEnd: (lastWordEnd) => this.dialect.utteranceEnd(index, lastWordEnd),
+      onUtteranceEnd: (lastWordEnd) => this.dialect.utteranceEnd?.(index, lastWordEnd),
       onError: (err) => void this.fail(new StreamError('NET-0000', `engine failed: ${err.message}`)),
       onFinalLatency: this.deps.onFinalLatency,
     });

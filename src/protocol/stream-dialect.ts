@@ -41,7 +41,7 @@ export interface StreamDialect {
   opened?(): void;
   result(channel: [number, number], window: WindowResult): void;
   speechStarted(channel: [number, number], seconds: number): void;
-  utteranceEnd(channel: [number, number], lastWordEnd: number): void;
+  utteranceEnd?(channel: [number, number], lastWordEnd: number): void;
   /** The recognizer has judged the audio up to this point of the stream's clock. */
   heard?(seconds: number): void;
   /** A Configure, in order with the audio; answered exactly once. */

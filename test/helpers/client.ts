@@ -1,5 +1,6 @@
 // A plain `ws` client for tests: opens /v1/listen, streams audio in chunks, collects every message,
 // and reports how the server closed. Every wait is bounded.
+import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 
 export interface Closed {
@@ -99,3 +100,14 @@ export async function refused(url: string, options: Parameters<typeof connect>[1
 
 export const finals = (messages: any[]) => messages.filter((m) => m.type === 'Results' && m.is_final);
 export const transcriptOf = (messages: any[]) => finals(messages).map((m) => m.channel.alternatives[0].transcript).filter(Boolean).join(' ');
+
+const configureAnswers = (c: Connection) => c.messages.filter((m) => m.type === 'ConfigureSuccess' || m.type === 'ConfigureFailure');
+
+/** Sends a Configure (fields besides its type) and returns its answer, asserting there is exactly one (within 1 s). */
+export async function configureAnswer(c: Connection, message: object): Promise<any> {
+  const before = configureAnswers(c).length;
+  c.send({ type: 'Configure', ...message });
+  for (let i = 0; i < 100 && configureAnswers(c).length === before; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(configureAnswers(c).length, before + 1, 'exactly one answer');
+  return configureAnswers(c).at(-1);
+}

@@ -3,7 +3,7 @@
 // a failure changes nothing.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { connect, finals, listenUrl, type Connection } from '../helpers/client.js';
+import { configureAnswer as answer, connect, finals, listenUrl } from '../helpers/client.js';
 import { FakeRecognizer, scriptedAudio } from '../helpers/fake-recognizer.js';
 import { startFakeServer, type FakeServer } from '../helpers/server.js';
 
@@ -15,15 +15,6 @@ before(async () => {
 });
 after(() => server.stop());
 
-const answers = (c: Connection) => c.messages.filter((m) => m.type === 'ConfigureSuccess' || m.type === 'ConfigureFailure');
-
-async function answer(c: Connection, message: object): Promise<any> {
-  const before = answers(c).length;
-  c.send({ type: 'Configure', ...message });
-  for (let i = 0; i < 100 && answers(c).length === before; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(answers(c).length, before + 1, 'exactly one answer');
-  return answers(c).at(-1);
-}
 
 test('keyterms replace the list (query keyterms included) for the audio after, and the answer lists them', async () => {
   const c = await connect(listenUrl(server.url, { ...RAW, keyterm: 'Earshot' }));

@@ -4,7 +4,7 @@
 // judged on the audio clock, so audio sent at once ends its turns where real-time audio would.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { connect, listenUrl, refused, type Connection } from '../helpers/client.js';
+import { configureAnswer as configure, connect, listenUrl, refused, type Connection } from '../helpers/client.js';
 import { FakeRecognizer, scriptedAudio } from '../helpers/fake-recognizer.js';
 import { startFakeServer, type FakeServer } from '../helpers/server.js';
 
@@ -142,15 +142,6 @@ test('ForceEndTurn ends the turn at once with the audio before it ("manual"); th
   assertMessageRules(c);
 });
 
-const answers = (c: Connection) => c.messages.filter((m) => m.type === 'ConfigureSuccess' || m.type === 'ConfigureFailure');
-
-async function configure(c: Connection, message: object): Promise<any> {
-  const before = answers(c).length;
-  c.send({ type: 'Configure', ...message });
-  for (let i = 0; i < 100 && answers(c).length === before; i++) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(answers(c).length, before + 1, 'exactly one answer');
-  return answers(c).at(-1);
-}
 
 test('Configure: thresholds and keyterms change, each answered once with what is now in effect; a failure changes nothing', async () => {
   const c = await connect(flux({ keyterm: 'Earshot', eot_threshold: 0.8 }));

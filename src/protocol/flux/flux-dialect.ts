@@ -60,8 +60,6 @@ export class FluxDialect implements StreamDialect {
     this.tracker.speechStarted(seconds);
   }
 
-  utteranceEnd(): void {}
-
   heard(seconds: number): void {
     this.tracker.heard(seconds);
   }

@@ -42,7 +42,8 @@ export type FluxMessage =
   | { type: 'Error'; sequence_id: number; code: string; description: string };
 
 /** A message before its place in the stream is known. */
-export type UnnumberedFluxMessage = FluxMessage extends infer M ? (M extends FluxMessage ? Omit<M, 'sequence_id'> : never) : never;
+type Unnumbered<M> = M extends unknown ? Omit<M, 'sequence_id'> : never;
+export type UnnumberedFluxMessage = Unnumbered<FluxMessage>;
 
 function fluxWords(words: TimedWord[], text: TextOptions): FluxWord[] {
   return formatWords(words, text)

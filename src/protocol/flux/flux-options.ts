@@ -2,10 +2,9 @@
 // a bad or unknown one is refused with HTTP 400 naming it. The audio and text parts become the
 // ListenOptions every Session takes; the turn parts are the TurnTracker's thresholds.
 import { z } from 'zod';
-import { OPUS_RATES } from '../../audio/audio-input.js';
 import type { TurnThresholds } from '../../turns/turn-tracker.js';
 import { HandshakeError } from '../failure-codes.js';
-import { booleanParam, keytermProblem, parseQuery, wholeNumberParam, type ListenOptions } from '../listen-options.js';
+import { booleanParam, checkRawRate, keytermProblem, parseQuery, wholeNumberParam, type ListenOptions } from '../listen-options.js';
 
 export const FLUX_MODEL = 'flux-general-en';
 const FLUX_ENCODINGS = ['linear16', 'linear32', 'mulaw', 'alaw', 'opus', 'ogg-opus'] as const;
@@ -55,7 +54,8 @@ const schema = z.strictObject({
   numerals: booleanParam.default(false),
   profanity_filter: booleanParam.default(false),
   redact: z.enum(['numbers', 'aggressive_numbers', 'false'], { error: 'Flux redacts numbers (numbers, aggressive_numbers)' }),
-  tag: z.string().max(MAX_TAG_CHARS, { error: `a tag is at most ${MAX_TAG_CHARS} characters` }),
+  // Every tag is checked below, not only the first.
+  tag: z.string(),
   mip_opt_out: booleanParam.default(false),
   language_hint: z.string().refine(() => false, { error: 'language hints need flux-general-multi, which this server does not have' }),
 }).partial({ keyterm: true, redact: true, tag: true, language_hint: true });
@@ -71,12 +71,8 @@ export function parseFluxOptions(params: URLSearchParams): FluxOptions {
     throw new HandshakeError('INVALID_QUERY_PARAMETER', `Unknown query parameter '${unknown.slice(0, 100)}' for /v2/listen. It takes ${NAMES.join(', ')}.`);
   }
   const q = parseQuery(schema, first);
-  if (q.encoding && q.encoding !== 'ogg-opus' && q.sample_rate === undefined) {
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Missing 'sample_rate': raw encoding '${q.encoding}' needs sample_rate (8000-48000).`);
-  }
-  if (q.encoding === 'opus' && !OPUS_RATES.includes(q.sample_rate!)) {
-    throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'sample_rate' value of '${q.sample_rate}'. Opus decodes at ${OPUS_RATES.join(', ')} Hz.`);
-  }
+  // Ogg/Opus carries its own rate.
+  if (q.encoding && q.encoding !== 'ogg-opus') checkRawRate(q.encoding, q.sample_rate);
   if (q.eager_eot_threshold !== undefined && q.eager_eot_threshold > q.eot_threshold) {
     throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'eager_eot_threshold' value of '${first.eager_eot_threshold}'. It must not be above eot_threshold (${q.eot_threshold}).`);
   }
