@@ -5,11 +5,12 @@
 // pace set by how the turn's latest segment ends:
 //
 //   finished    a sentence's end (. ? !) after three words or more        SCALE.finished
-//   unfinished  no terminal mark; or a mark after a number or a one- or
-//               two-word fragment (Moonshine ends every segment with a
-//               period: "Lived." "Six, five, five." are cuts at pauses)    SCALE.unfinished
-//   open        a comma, or a word that cannot end a sentence             SCALE.open
-//               ("and", "to", "the", "um", "I'd", …)
+//   unfinished  no terminal mark, or a comma; or a mark after a number or
+//               a one- or two-word fragment (Moonshine ends every segment
+//               with a period: "Lived." "Six, five, five." are cuts at
+//               pauses)                                                   SCALE.unfinished
+//   open        a word that cannot end a sentence ("and", "to", "the",
+//               "um", "I'd", …), or ; : – … after the last word           SCALE.open
 //
 //   confidence = 1 − 2^(−(silence / scale)^SHAPE)
 //
@@ -18,18 +19,22 @@
 // choice between speed and false ends: at the default 0.7 a finished sentence ends its turn after
 // 0.5 s of silence, at 0.8 after 0.95 s, at 0.9 after 2 s.
 //
+// A trailing comma is weak evidence: Moonshine-tiny ends the same finished sentence with a comma or
+// a full stop by chance (kathleen_arctic_a0031, "They were three hundred yards apart", decoded after
+// 0.1, 0.3, 0.5 and 1 s of leading silence: , . , ,), so a comma waits as a cut does, not as "and".
+//
 // Calibrated on the dev set's utterances (scripts/bench/turn-runs.ts prints the figures): their
-// pauses inside an utterance after a fragment or an open phrase were all under 0.55 s, so those wait
-// 0.75 and 1.2 s; pauses after a finished sentence inside an audiobook reading run to 1.7 s, which
-// text alone cannot tell from an end of turn (that needs prosody: pitch falling, the last syllable
-// lengthened; see the README's limits).
+// pauses inside an utterance after a fragment, a number or a comma were all under 0.6 s (the VAD's
+// onset included), so those wait 0.65 s; after an open word under 0.5 s, which waits 1.2 s; pauses
+// after a finished sentence inside an audiobook reading run to 1.7 s, which text alone cannot tell
+// from an end of turn (see the README's limits).
 import type { TimedWord } from '../engines/recognizer.js';
 
 export type TurnEnding = 'finished' | 'unfinished' | 'open';
 
 const SHAPE = 0.46;
 /** The silence, in seconds, at which each ending reaches confidence 0.5. */
-const SCALE: Record<TurnEnding, number> = { finished: 0.15, unfinished: 0.225, open: 0.36 };
+const SCALE: Record<TurnEnding, number> = { finished: 0.15, unfinished: 0.195, open: 0.36 };
 /** A segment this short that "ends a sentence" is most often a phrase cut at a pause. */
 const FRAGMENT_WORDS = 2;
 
@@ -60,7 +65,7 @@ function bare(word: string): string {
 export function turnEnding(segment: readonly TimedWord[]): TurnEnding {
   const last = segment.at(-1)?.text.trim();
   if (!last) return 'open';
-  if (/[,;:\-–—]$|\.\.\.$|…$/.test(last) || GOES_ON.has(bare(last))) return 'open';
+  if (/[;:\-–—]$|\.\.\.$|…$/.test(last) || GOES_ON.has(bare(last))) return 'open';
   if (!/[.?!]["')\]]*$/.test(last)) return 'unfinished';
   return segment.length <= FRAGMENT_WORDS || NUMBER_WORD.test(bare(last)) ? 'unfinished' : 'finished';
 }

@@ -29,7 +29,7 @@ test('how a turn ends sets the pace: a sentence soon, a fragment or a number lat
   assert.equal(turnEnding(words('I would like a table', 0, 1)), 'unfinished');
   assert.equal(turnEnding(words('I want to go to.', 0, 1)), 'open');
   assert.equal(turnEnding(words('a table for two, um', 0, 1)), 'open');
-  assert.equal(turnEnding(words('a table for two,', 0, 1)), 'open');
+  assert.equal(turnEnding(words('a table for two,', 0, 1)), 'unfinished', 'the model ends a finished sentence with a comma by chance');
   assert.equal(turnEnding([]), 'open');
   // The silence each needs at the default 0.7, and the 0.5 an eager end often uses.
   const needed = (ending: 'finished' | 'unfinished' | 'open', threshold: number) => {
@@ -37,7 +37,7 @@ test('how a turn ends sets the pace: a sentence soon, a fragment or a number lat
     while (endOfTurnConfidence(s, ending) < threshold) s += 0.01;
     return Math.round(s * 100) / 100;
   };
-  assert.deepEqual([needed('finished', 0.7), needed('unfinished', 0.7), needed('open', 0.7)], [0.5, 0.75, 1.2]);
+  assert.deepEqual([needed('finished', 0.7), needed('unfinished', 0.7), needed('open', 0.7)], [0.5, 0.65, 1.2]);
   assert.deepEqual([needed('finished', 0.5), needed('finished', 0.8), needed('finished', 0.9)], [0.15, 0.94, 2.04]);
   assert.equal(endOfTurnConfidence(0, 'finished'), 0);
 });
