@@ -18,7 +18,7 @@ import type { TimedWord, WindowResult } from '../engines/recognizer.js';
 import { endOfTurnConfidence, turnEnding } from './end-of-turn.js';
 
 export interface TurnThresholds {
-  /** Confidence at which the turn ends (0.5–0.9). */
+  /** Confidence at which the turn ends (0.5–1; at 1 the model never ends one). */
   eotThreshold: number;
   /** Confidence at which an EagerEndOfTurn goes out first (0.3–0.9), or none. */
   eagerEotThreshold?: number;
@@ -35,7 +35,11 @@ export interface TurnEvent {
   /** The audio of the turn so far, in seconds on the stream's clock: turns tile the stream. */
   windowStart: number;
   windowEnd: number;
-  words: TimedWord[];
+  /**
+   * The turn's words as the recognizer's windows gave them: each final's, then the latest interim's.
+   * The same arrays from event to event, so each can be formatted once however long the turn.
+   */
+  segments: readonly (readonly TimedWord[])[];
   confidence: number;
   /** EndOfTurn only: what ended it. */
   trigger?: TurnTrigger;
@@ -46,11 +50,10 @@ export class TurnTracker {
   private open = false;
   private windowStart = 0;
   private windowEnd = 0;
-  /** Words of the turn's finals, then of the latest interim after them. */
-  private finalWords: TimedWord[] = [];
+  /** The words of each of the turn's finals that has any; the latest one's ending sets the pace of the confidence. */
+  private finals: TimedWord[][] = [];
   private interimWords: TimedWord[] = [];
-  /** The words of the turn's latest final that has any: how they end sets the pace of the confidence. */
-  private lastSegment: TimedWord[] = [];
+  private finalWordCount = 0;
   /** Where the latest speech the VAD heard began, while no final has covered it yet. */
   private speechSince?: number;
   private eagerSent = false;
@@ -80,20 +83,22 @@ export class TurnTracker {
 
   result(window: WindowResult): void {
     if (!this.open) this.windowStart = window.start;
-    const before = this.words.length;
+    const before = this.wordCount;
     if (window.isFinal) {
-      this.finalWords = this.finalWords.concat(window.words);
       this.interimWords = [];
-      if (window.words.length > 0) this.lastSegment = window.words;
+      if (window.words.length > 0) {
+        this.finals.push(window.words);
+        this.finalWordCount += window.words.length;
+      }
       // A final at an endpoint covers the speech that began inside its window; a cut at the
       // length limit does not end the speech.
       if ((window.speechFinal || window.fromFinalize) && this.speechSince !== undefined && this.speechSince < window.end) this.speechSince = undefined;
     } else this.interimWords = window.words;
     this.windowEnd = Math.max(this.windowEnd, window.end);
-    if (!this.open && this.words.length > 0) {
+    if (!this.open && this.wordCount > 0) {
       this.open = true;
       this.tell('StartOfTurn');
-    } else if (this.open && (this.words.length !== before || window.words.length > 0)) {
+    } else if (this.open && (this.wordCount !== before || window.words.length > 0)) {
       if (this.eagerSent) {
         this.eagerSent = false;
         this.tell('TurnResumed');
@@ -114,18 +119,18 @@ export class TurnTracker {
     if (this.open) this.endTurn(trigger);
   }
 
-  private get words(): TimedWord[] {
-    return this.interimWords.length > 0 ? this.finalWords.concat(this.interimWords) : this.finalWords;
+  private get wordCount(): number {
+    return this.finalWordCount + this.interimWords.length;
   }
 
   private get silence(): number {
-    const last = this.finalWords.at(-1);
+    const last = this.finals.at(-1)?.at(-1);
     if (!this.open || this.speechSince !== undefined || this.interimWords.length > 0 || !last) return 0;
     return Math.max(0, this.clock - last.end);
   }
 
   private get confidence(): number {
-    return endOfTurnConfidence(this.silence, turnEnding(this.lastSegment));
+    return endOfTurnConfidence(this.silence, turnEnding(this.finals.at(-1) ?? []));
   }
 
   private judge(): void {
@@ -136,7 +141,7 @@ export class TurnTracker {
       this.eagerSent = true;
       this.tell('EagerEndOfTurn');
     }
-    if (confidence >= eotThreshold) this.endTurn('model');
+    if (eotThreshold < 1 && confidence >= eotThreshold) this.endTurn('model');
     else if (this.silence > 0 && this.silence * 1000 >= eotTimeoutMs) this.endTurn('timeout');
   }
 
@@ -145,9 +150,9 @@ export class TurnTracker {
     this.turnIndex++;
     this.open = false;
     this.eagerSent = false;
-    this.finalWords = [];
+    this.finals = [];
     this.interimWords = [];
-    this.lastSegment = [];
+    this.finalWordCount = 0;
     this.windowStart = this.windowEnd;
   }
 
@@ -157,7 +162,7 @@ export class TurnTracker {
       turnIndex: this.turnIndex,
       windowStart: this.windowStart,
       windowEnd: this.windowEnd,
-      words: this.words,
+      segments: this.interimWords.length > 0 ? [...this.finals, this.interimWords] : [...this.finals],
       confidence: this.confidence,
       ...(trigger ? { trigger } : {}),
     });

@@ -154,10 +154,11 @@ test('Configure: thresholds and keyterms change, each answered once with what is
     keyterms: ['Moonshine'],
   });
   const refusals: Array<[object, RegExp]> = [
-    [{ thresholds: { eot_threshold: 0.95 } }, /eot_threshold must be a number from 0.5 to 0.9/],
+    [{ thresholds: { eot_threshold: 1.5 } }, /eot_threshold must be a number from 0.5 to 1/],
     [{ thresholds: { eager_eot_threshold: 0.1 } }, /eager_eot_threshold must be a number from 0.3 to 0.9/],
     [{ thresholds: { eager_eot_threshold: 0.85 } }, /must not be above eot_threshold \(0.8\)/],
-    [{ thresholds: { eot_timeout_ms: 100 } }, /eot_timeout_ms must be a whole number from 500 to 10000/],
+    [{ thresholds: { eot_timeout_ms: 100 } }, /eot_timeout_ms must be a whole number from 500 to 60000/],
+    [{ thresholds: { eot_timeout_ms: 60_001 } }, /eot_timeout_ms must be a whole number from 500 to 60000/],
     [{ thresholds: { eot: 0.6 } }, /unknown threshold 'eot'/],
     [{ thresholds: 0.7 }, /thresholds must be an object/],
     [{ keyterms: [1, 2] }, /keyterms must be an array of strings/],
@@ -177,6 +178,33 @@ test('Configure: thresholds and keyterms change, each answered once with what is
   c.send({ type: 'CloseStream' });
   await c.closed;
   assert.deepEqual(server.fake.opened.at(-1)?.keyterms, ['Moonshine'], 'the audio after the Configure is decoded with its keyterms');
+  assertMessageRules(c);
+});
+
+test('eot_threshold 1 (Deepgram\'s "bring your own turn detection"): no end of turn from the model, ForceEndTurn ends it', async () => {
+  const c = await run(['I would like a table.'], scriptedAudio(1, 2), { eot_threshold: 1, eot_timeout_ms: 60_000 }, false);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!events(c).includes('EndOfTurn'), `2 s after a finished sentence: ${events(c).join(' ')}`);
+  c.send({ type: 'ForceEndTurn' });
+  const end = await c.next((m) => m.event === 'EndOfTurn', 5000);
+  assert.deepEqual([end.trigger, end.transcript], ['manual', 'I would like a table.']);
+  c.send({ type: 'CloseStream' });
+  await c.closed;
+});
+
+test('text options on /v2/listen: numerals, profanity_filter and redact shape TurnInfo; Configure numerals changes the next words', async () => {
+  const masked = await run(['My pin is four five six seven, shit.'], scriptedAudio(1, 1.5), { profanity_filter: 'true', redact: 'numbers' });
+  await masked.closed;
+  assert.equal(turns(masked).find((m) => m.event === 'EndOfTurn').transcript, 'My pin is ****, ****.');
+  const c = await run(['I need twenty five tables.', 'And thirty chairs.'], scriptedAudio(1, 1.5), { numerals: 'true' }, false);
+  const first = await c.next((m) => m.event === 'EndOfTurn', 5000);
+  assert.equal(first.transcript, 'I need 25 tables.');
+  assert.deepEqual((await configure(c, { numerals: false })).type, 'ConfigureSuccess');
+  await c.stream(scriptedAudio(1, 1.5), 3200);
+  const second = await c.next((m) => m.event === 'EndOfTurn' && m.turn_index === 1, 5000);
+  assert.equal(second.transcript, 'And thirty chairs.');
+  c.send({ type: 'CloseStream' });
+  await c.closed;
   assertMessageRules(c);
 });
 
@@ -223,7 +251,8 @@ test('the handshake refuses what Flux refuses, with 400 naming the parameter, dg
   const cases: Array<[Record<string, string | number>, RegExp]> = [
     [{ model: 'flux-general-multi' }, /'model'.*no multilingual engine/],
     [{ model: 'nova-3' }, /'model'.*other models are on \/v1\/listen/],
-    [{ eot_threshold: 0.95 }, /'eot_threshold' value of '0.95'.*between 0.5 and 0.9/],
+    [{ eot_threshold: 1.05 }, /'eot_threshold' value of '1.05'.*between 0.5 and 1/],
+    [{ eot_timeout_ms: 60_001 }, /'eot_timeout_ms'.*60000/],
     [{ eager_eot_threshold: 0.2 }, /'eager_eot_threshold'.*between 0.3 and 0.9/],
     [{ eager_eot_threshold: 0.8, eot_threshold: 0.6 }, /must not be above eot_threshold/],
     [{ eot_timeout_ms: 'soon' }, /'eot_timeout_ms'.*whole number/],
@@ -236,6 +265,12 @@ test('the handshake refuses what Flux refuses, with 400 naming the parameter, dg
     assert.equal(r.status, 400, JSON.stringify(query));
     assert.match(JSON.parse(r.body).err_msg, why);
     assert.ok(r.headers['dg-request-id'] && r.headers['dg-error']);
+  }
+  // Every value of a repeated parameter is checked, not only the first.
+  for (const [repeated, why] of [['redact=numbers&redact=pii', /'redact' value of 'pii'/], [`tag=a&tag=${'x'.repeat(129)}`, /'tag'.*at most 128 characters/]] as const) {
+    const r = await refused(`${flux()}&${repeated}`);
+    assert.equal(r.status, 400, repeated);
+    assert.match(JSON.parse(r.body).err_msg, why);
   }
   const rawWithoutRate = await refused(listenUrl(server.url, { encoding: 'mulaw' }, '/v2/listen'));
   assert.match(JSON.parse(rawWithoutRate.body).err_msg, /Missing 'sample_rate'/);

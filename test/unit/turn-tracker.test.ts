@@ -14,6 +14,8 @@ const words = (text: string, start: number, end: number): TimedWord[] => {
 const final = (text: string, start: number, end: number, windowEnd = end + 0.1): WindowResult => ({ start, end: windowEnd, isFinal: true, speechFinal: true, fromFinalize: false, confidence: 0.9, words: words(text, start, end) });
 const interim = (text: string, start: number, end: number): WindowResult => ({ ...final(text, start, end, end), isFinal: false, speechFinal: false });
 
+const said = (e: TurnEvent) => e.segments.flat().map((w) => w.text).join(' ');
+
 function tracker(thresholds: Partial<TurnThresholds> = {}) {
   const seen: TurnEvent[] = [];
   const t = new TurnTracker({ eotThreshold: 0.7, eotTimeoutMs: 5000, ...thresholds }, (e) => seen.push(e));
@@ -55,7 +57,7 @@ test('a turn: StartOfTurn on its first words, Updates, EndOfTurn once the silenc
   t.heard(1.71);
   assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update', '0 EndOfTurn:model']);
   const end = seen.at(-1)!;
-  assert.deepEqual([end.windowStart, end.windowEnd, end.words.map((w) => w.text).join(' ')], [0.2, 1.3, 'I would like a table.']);
+  assert.deepEqual([end.windowStart, end.windowEnd, said(end)], [0.2, 1.3, 'I would like a table.']);
   assert.ok(end.confidence >= 0.7 && end.confidence < 0.71);
 });
 
@@ -85,7 +87,7 @@ test('eager: EagerEndOfTurn, TurnResumed when speech starts again, EagerEndOfTur
   t.result(final('For two.', 1.3, 1.8));
   t.heard(2.6);
   assert.deepEqual(log(), ['0 StartOfTurn', '0 EagerEndOfTurn', '0 TurnResumed', '0 Update', '0 EagerEndOfTurn', '0 EndOfTurn:model']);
-  assert.equal(seen.at(-2)!.words.map((w) => w.text).join(' '), seen.at(-1)!.words.map((w) => w.text).join(' '));
+  assert.equal(said(seen.at(-2)!), said(seen.at(-1)!));
   t.speechStarted(3);
   t.result(final('Thanks.', 3, 3.3));
   assert.equal(seen.at(-1)!.event, 'StartOfTurn');
@@ -121,4 +123,27 @@ test('a final that heard nothing opens no turn; raised thresholds judge the sile
   assert.deepEqual(log(), ['0 StartOfTurn']);
   t.setThresholds({ eotThreshold: 0.7, eotTimeoutMs: 5000 });
   assert.deepEqual(log(), ['0 StartOfTurn', '0 EndOfTurn:model']);
+});
+
+test('eot_threshold 1 leaves the ends to ForceEndTurn and the timeout, however long the silence', () => {
+  const { t, log } = tracker({ eotThreshold: 1, eotTimeoutMs: 60_000 });
+  t.speechStarted(0);
+  t.result(final('I would like a table.', 0, 1));
+  t.heard(59.9);
+  assert.deepEqual(log(), ['0 StartOfTurn']);
+  t.heard(61);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 EndOfTurn:timeout']);
+});
+
+test("a final's words are the same array on every event after it, so each is formatted once however long the turn", () => {
+  const { t, seen } = tracker();
+  t.speechStarted(0);
+  t.result(final('I would like', 0, 0.5));
+  t.speechStarted(0.6);
+  t.result(interim('a table', 0.6, 0.9));
+  t.result(final('a table for two.', 0.6, 1.4));
+  const first = seen[0].segments[0];
+  assert.deepEqual(seen.map((e) => e.segments.length), [1, 2, 2]);
+  assert.ok(seen.every((e) => e.segments[0] === first));
+  assert.deepEqual(seen.map(said), ['I would like', 'I would like a table', 'I would like a table for two.']);
 });

@@ -13,7 +13,7 @@ import type { ControlType } from '../client-messages.js';
 import { failures, type StreamFailureCode } from '../failure-codes.js';
 import type { DialectContext, StreamDialect } from '../stream-dialect.js';
 import { planFluxConfigure } from './flux-configure.js';
-import { turnInfoMessage, type FluxMessage, type FluxThresholds, type UnnumberedFluxMessage } from './flux-messages.js';
+import { turnInfoMessage, TurnWordFormatter, type FluxMessage, type FluxThresholds, type UnnumberedFluxMessage } from './flux-messages.js';
 import type { FluxOptions } from './flux-options.js';
 
 /** Flux reports a turn's words about every 0.25 s of speech: interims as often, when the engine has time. */
@@ -23,6 +23,7 @@ export class FluxDialect implements StreamDialect {
   readonly controlTypes: readonly ControlType[] = ['CloseStream', 'Configure', 'ForceEndTurn', 'KeepAlive'];
   private sequence = 0;
   private readonly tracker: TurnTracker;
+  private readonly formatter: TurnWordFormatter;
   private keyterms: readonly string[];
   private text: TextOptions;
 
@@ -32,7 +33,8 @@ export class FluxDialect implements StreamDialect {
   ) {
     this.keyterms = options.listen.keyterms;
     this.text = options.listen.text;
-    this.tracker = new TurnTracker(options.thresholds, (turn) => this.send(turnInfoMessage(turn, context.requestId, this.text)));
+    this.formatter = new TurnWordFormatter(this.text);
+    this.tracker = new TurnTracker(options.thresholds, (turn) => this.send(turnInfoMessage(turn, context.requestId, this.formatter.words(turn.segments))));
   }
 
   streamSettings(base: Pick<StreamSettings, 'streamId' | 'live'>): StreamSettings {
@@ -74,6 +76,7 @@ export class FluxDialect implements StreamDialect {
     }
     this.keyterms = plan.next.keyterms;
     this.text = { ...this.text, numerals: plan.next.numerals };
+    this.formatter.setText(this.text);
     if (plan.keytermsReplaced) this.context.setKeyterms(this.keyterms);
     const { eotThreshold, eagerEotThreshold, eotTimeoutMs } = plan.next.thresholds;
     const thresholds: FluxThresholds = { eot_threshold: eotThreshold, eot_timeout_ms: eotTimeoutMs, ...(eagerEotThreshold !== undefined ? { eager_eot_threshold: eagerEotThreshold } : {}) };

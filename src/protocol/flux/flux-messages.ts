@@ -45,14 +45,34 @@ export type FluxMessage =
 type Unnumbered<M> = M extends unknown ? Omit<M, 'sequence_id'> : never;
 export type UnnumberedFluxMessage = Unnumbered<FluxMessage>;
 
-function fluxWords(words: TimedWord[], text: TextOptions): FluxWord[] {
-  return formatWords(words, text)
-    .filter((w) => plainWord(w.text).length > 0)
-    .map((w) => ({ word: w.text, confidence: w.confidence, start: seconds(w.start), end: seconds(w.end) }));
+/** Formats a turn's words window by window, as /v1/listen formats each Results' words. */
+export class TurnWordFormatter {
+  private formatted = new WeakMap<readonly TimedWord[], FluxWord[]>();
+
+  constructor(private text: TextOptions) {}
+
+  /** Words formatted before keep their old form no more. */
+  setText(text: TextOptions): void {
+    this.text = text;
+    this.formatted = new WeakMap();
+  }
+
+  /** Each window's words are formatted on the first event that carries them, so a long turn costs no more per event than its length. */
+  words(segments: TurnEvent['segments']): FluxWord[] {
+    return segments.flatMap((segment) => {
+      let words = this.formatted.get(segment);
+      if (!words) {
+        words = formatWords([...segment], this.text)
+          .filter((w) => plainWord(w.text).length > 0)
+          .map((w) => ({ word: w.text, confidence: w.confidence, start: seconds(w.start), end: seconds(w.end) }));
+        this.formatted.set(segment, words);
+      }
+      return words;
+    });
+  }
 }
 
-export function turnInfoMessage(turn: TurnEvent, requestId: string, text: TextOptions): UnnumberedFluxMessage {
-  const words = fluxWords(turn.words, text);
+export function turnInfoMessage(turn: TurnEvent, requestId: string, words: FluxWord[]): UnnumberedFluxMessage {
   return {
     type: 'TurnInfo',
     request_id: requestId,

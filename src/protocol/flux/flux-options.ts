@@ -13,9 +13,11 @@ export const DEFAULT_EOT_TIMEOUT_MS = 5000;
 /** Deepgram's limit on a tag. */
 const MAX_TAG_CHARS = 128;
 
-export const EOT_THRESHOLD = { min: 0.5, max: 0.9 };
+/** Deepgram's ranges. eot_threshold 1 turns the model's ends off: turns end by ForceEndTurn or the timeout. */
+export const EOT_THRESHOLD = { min: 0.5, max: 1 };
 export const EAGER_EOT_THRESHOLD = { min: 0.3, max: 0.9 };
-export const EOT_TIMEOUT_MS = { min: 500, max: 10_000 };
+export const EOT_TIMEOUT_MS = { min: 500, max: 60_000 };
+const REDACTIONS = ['numbers', 'aggressive_numbers', 'false'];
 
 export interface FluxOptions {
   /** For the Session: audio format, text options (Flux's transcripts are always cased and punctuated), keyterms. */
@@ -53,8 +55,8 @@ const schema = z.strictObject({
   keyterm: z.string(),
   numerals: booleanParam.default(false),
   profanity_filter: booleanParam.default(false),
-  redact: z.enum(['numbers', 'aggressive_numbers', 'false'], { error: 'Flux redacts numbers (numbers, aggressive_numbers)' }),
-  // Every tag is checked below, not only the first.
+  // Every redact and tag value is checked below, not only the first.
+  redact: z.string(),
   tag: z.string(),
   mip_opt_out: booleanParam.default(false),
   language_hint: z.string().refine(() => false, { error: 'language hints need flux-general-multi, which this server does not have' }),
@@ -79,6 +81,9 @@ export function parseFluxOptions(params: URLSearchParams): FluxOptions {
   const keyterms = params.getAll('keyterm').map((t) => t.trim());
   const problem = keytermProblem(keyterms);
   if (problem) throw new HandshakeError('INVALID_QUERY_PARAMETER', `${problem}.`);
+  const redact = params.getAll('redact');
+  const badRedact = redact.find((r) => !REDACTIONS.includes(r));
+  if (badRedact !== undefined) throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'redact' value of '${badRedact.slice(0, 100)}'. Flux redacts numbers (numbers, aggressive_numbers).`);
   const tags = params.getAll('tag');
   const longTag = tags.find((t) => t.length > MAX_TAG_CHARS);
   if (longTag !== undefined) throw new HandshakeError('INVALID_QUERY_PARAMETER', `Invalid 'tag' value of '${longTag.slice(0, MAX_TAG_CHARS)}…'. A tag is at most ${MAX_TAG_CHARS} characters.`);
@@ -102,7 +107,7 @@ export function parseFluxOptions(params: URLSearchParams): FluxOptions {
         measurements: false,
         dictation: false,
         profanityFilter: q.profanity_filter,
-        redact: params.getAll('redact').some((r) => r !== 'false') ? ['numbers'] : [],
+        redact: redact.some((r) => r !== 'false') ? ['numbers'] : [],
         search: [],
       },
       keyterms,
