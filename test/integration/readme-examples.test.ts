@@ -70,13 +70,19 @@ for (const command of commands) {
   });
 }
 
-test('the @deepgram/sdk snippet prints the transcript of the clip it sends', async () => {
-  const [snippet] = fenced('ts').filter((b) => b.includes('@deepgram/sdk'));
-  assert.ok(snippet, 'the README has the SDK snippet');
-  // Inside the repository, so that '@deepgram/sdk' resolves as it does for the reader in their project.
-  const file = join(CACHE, 'readme-sdk-snippet.mts');
-  writeFileSync(file, asReader(snippet).replace("'any-key-the-server-knows'", `'${KEY}'`));
-  const result = await run(process.execPath, ['--import', 'tsx', file], ROOT);
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, new RegExp(server.fake.script[0]));
+const sdkSnippets = fenced('ts').filter((b) => b.includes('@deepgram/sdk'));
+
+test('the README has an @deepgram/sdk snippet for each endpoint', () => {
+  assert.deepEqual(sdkSnippets.map((s) => /listen\.(v\d)\.connect/.exec(s)?.[1]), ['v1', 'v2']);
 });
+
+for (const snippet of sdkSnippets) {
+  test(`the @deepgram/sdk snippet "${snippet.split('\n')[0]}" prints the transcript of the clip it sends`, async () => {
+    // Inside the repository, so that '@deepgram/sdk' resolves as it does for the reader in their project.
+    const file = join(CACHE, `readme-sdk-snippet-${sdkSnippets.indexOf(snippet)}.mts`);
+    writeFileSync(file, asReader(snippet).replace("'any-key-the-server-knows'", `'${KEY}'`));
+    const result = await run(process.execPath, ['--import', 'tsx', file], ROOT);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, new RegExp(server.fake.script[0]));
+  });
+}
