@@ -36,10 +36,10 @@ import { Authenticator, readCredential, selectProtocol } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { EngineWatch } from './engine-watch.js';
 import { withoutEffect } from './model-choice.js';
-import { isStreamPath, LISTEN_PATH, planStream, type StreamPlan } from './stream-endpoints.js';
+import { apiOf, isStreamPath, LISTEN_PATH, planStream, type StreamPlan } from './stream-endpoints.js';
 import { RefusedUpgrades } from './refused-upgrades.js';
 import { HandshakeRate } from './handshake-rate.js';
-import { Metrics } from './metrics.js';
+import { Metrics, type Api } from './metrics.js';
 import { PrerecordedRoute } from './prerecorded-route.js';
 import { RequestLogWriter } from './request-log-writer.js';
 import { readBody } from './request-body.js';
@@ -84,7 +84,8 @@ export interface EarshotServerDeps {
 export class EarshotServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly sessions = new Set<Session>();
+  /** Open streams, each with the API it speaks. */
+  private readonly sessions = new Map<Session, Api>();
   private readonly requestIds = new WeakMap<IncomingMessage, string>();
   private readonly tokens: AccessTokens;
   private readonly auth: Authenticator;
@@ -115,8 +116,12 @@ export class EarshotServer {
     this.engineWatches = deps.recognizers.entries.map(([model, recognizer]) => new EngineWatch(recognizer, deps.log.child({ model })));
     this.handshakeRate = new HandshakeRate(config.handshakesPerMinute);
     this.metrics = new Metrics(deps.recognizers, {
-      running: () => ({ live: this.sessions.size, prerecorded: this.prerecorded.running }),
-      pausedStreams: () => [...this.sessions].filter((s) => s.paused).length,
+      running: () => {
+        const apis = [...this.sessions.values()];
+        const live = (api: Api) => ({ mode: 'live' as const, api, count: apis.filter((a) => a === api).length });
+        return [live('v1'), live('v2'), { mode: 'prerecorded', api: 'v1', count: this.prerecorded.running }];
+      },
+      pausedStreams: () => [...this.sessions.keys()].filter((s) => s.paused).length,
     });
     this.prerecorded = new PrerecordedRoute({
       ...deps,
@@ -157,7 +162,7 @@ export class EarshotServer {
     this.deps.log.info({ streams: this.sessions.size, graceMs }, 'draining');
     const deadline = Date.now() + graceMs;
     while (this.sessions.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await Promise.all([...this.sessions].map((s) => s.shutdown()));
+    await Promise.all([...this.sessions.keys()].map((s) => s.shutdown()));
     await this.close();
   }
 
@@ -386,7 +391,7 @@ export class EarshotServer {
    * also logged and written to the request log, so a flood of refusals cannot fill the disk.
    */
   private logRefusal(record: RequestRecord, error: HandshakeError): void {
-    this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', error.status, error.code);
+    this.metrics.handshake(record.method === 'POST' ? 'prerecorded' : 'live', apiOf(record.path), error.status, error.code);
     if (!this.refusalsLogged.admit(record.client)) return this.metrics.refusalNotLogged();
     this.deps.log.warn({ requestId: record.requestId, client: record.client, status: error.status, failure: error.code, error: error.message, path: record.path }, 'request refused');
     this.records.write({ ...record, state: 'refused', closedAt: record.openedAt, httpStatus: error.status, error: error.message });
@@ -436,8 +441,9 @@ export class EarshotServer {
     const { config } = this.deps;
     const { requestId, keyId: caller } = record;
     if (caller) this.streamsPerKey.set(caller, (this.streamsPerKey.get(caller) ?? 0) + 1);
+    const api = apiOf(record.path);
     this.records.write(record);
-    this.metrics.handshake('live', 101, 'none');
+    this.metrics.handshake('live', api, 101, 'none');
     const log = this.deps.log.child({ requestId });
     log.info({ client: record.client, options }, 'stream opened');
     const noEffect = withoutEffect(options, recognizer);
@@ -478,11 +484,11 @@ export class EarshotServer {
           else this.streamsPerKey.delete(caller);
         }
         this.metrics.streamClosed(code, failure ?? 'none');
-        this.metrics.transcribed('live', session.summary().audioSeconds);
+        this.metrics.transcribed('live', api, session.summary().audioSeconds);
         this.records.write({ ...record, ...session.summary(), state: 'closed', closedAt: new Date().toISOString(), closeCode: code, closeReason: reason, failure });
       },
     });
-    this.sessions.add(session);
+    this.sessions.set(session, api);
     ws.on('message', (data: Buffer, isBinary) => (isBinary ? session.onBinary(data) : session.onText(data)));
     ws.on('close', () => session.onClientGone());
     ws.on('error', (err: Error & { code?: string }) => {

@@ -9,10 +9,12 @@ import type { RecognizerSet } from '../engines/recognizer-set.js';
 import type { FailureCode } from '../protocol/failure-codes.js';
 
 export type Mode = 'live' | 'prerecorded';
+/** Which API: /v1/listen (live and pre-recorded) or /v2/listen (Flux's turns, live only). */
+export type Api = 'v1' | 'v2';
 
 /** What the gauges read when scraped. */
 export interface MetricSources {
-  running(): Record<Mode, number>;
+  running(): Array<{ mode: Mode; api: Api; count: number }>;
   /** Live streams whose frames are not being read because the engine is behind them. */
   pausedStreams(): number;
 }
@@ -21,8 +23,8 @@ export class Metrics {
   readonly registry = new Registry();
   private readonly handshakes = new Counter({
     name: 'earshot_handshakes_total',
-    help: '/v1/listen handshakes and pre-recorded requests, by HTTP status and failure code ("none" when accepted)',
-    labelNames: ['mode', 'status', 'code'] as const,
+    help: 'Stream handshakes (/v1/listen, /v2/listen) and pre-recorded requests, by HTTP status and failure code ("none" when accepted)',
+    labelNames: ['mode', 'api', 'status', 'code'] as const,
     registers: [this.registry],
   });
   private readonly closes = new Counter({
@@ -34,7 +36,7 @@ export class Metrics {
   private readonly audio = new Counter({
     name: 'earshot_audio_seconds_total',
     help: 'Seconds of audio transcribed (per channel)',
-    labelNames: ['mode'] as const,
+    labelNames: ['mode', 'api'] as const,
     registers: [this.registry],
   });
   private readonly refusalsNotLogged = new Counter({
@@ -54,10 +56,10 @@ export class Metrics {
     new Gauge({
       name: 'earshot_active',
       help: 'Live streams and pre-recorded transcriptions running now',
-      labelNames: ['mode'] as const,
+      labelNames: ['mode', 'api'] as const,
       registers: [this.registry],
       collect() {
-        for (const [mode, count] of Object.entries(sources.running())) this.set({ mode }, count);
+        for (const { mode, api, count } of sources.running()) this.set({ mode, api }, count);
       },
     });
     new Gauge({
@@ -86,8 +88,8 @@ export class Metrics {
     }
   }
 
-  handshake(mode: Mode, status: number, code: FailureCode | 'none'): void {
-    this.handshakes.inc({ mode, status: String(status), code });
+  handshake(mode: Mode, api: Api, status: number, code: FailureCode | 'none'): void {
+    this.handshakes.inc({ mode, api, status: String(status), code });
   }
 
   refusalNotLogged(): void {
@@ -98,8 +100,8 @@ export class Metrics {
     this.closes.inc({ close_code: String(closeCode), code });
   }
 
-  transcribed(mode: Mode, seconds: number): void {
-    this.audio.inc({ mode }, seconds);
+  transcribed(mode: Mode, api: Api, seconds: number): void {
+    this.audio.inc({ mode, api }, seconds);
   }
 
   finalSent(latencySeconds: number): void {

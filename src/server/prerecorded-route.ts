@@ -152,7 +152,7 @@ export class PrerecordedRoute {
       running.done.catch(() => {});
       const error = this.asRefusal(err);
       this.deps.writeRecord({ ...record, ...(err instanceof TranscriptionFailed ? err.summary : {}), state: 'closed', closedAt: new Date().toISOString(), httpStatus: error.status, error: error.message, failure: error.code });
-      this.deps.metrics.handshake('prerecorded', error.status, error.code);
+      this.deps.metrics.handshake('prerecorded', 'v1', error.status, error.code);
       log.warn({ status: error.status, error: error.message }, 'pre-recorded transcription failed');
       throw error;
     } finally {
@@ -161,8 +161,8 @@ export class PrerecordedRoute {
     const seconds = (performance.now() - started) / 1000;
     log.info({ audioSeconds: result.metadata.duration, seconds, speed: result.metadata.duration / seconds }, 'pre-recorded transcription done');
     this.deps.writeRecord({ ...record, ...result.summary, state: 'closed', closedAt: new Date().toISOString(), httpStatus: 200 });
-    this.deps.metrics.handshake('prerecorded', 200, 'none');
-    this.deps.metrics.transcribed('prerecorded', result.summary.audioSeconds);
+    this.deps.metrics.handshake('prerecorded', 'v1', 200, 'none');
+    this.deps.metrics.transcribed('prerecorded', 'v1', result.summary.audioSeconds);
     return prerecordedResponse(result, options);
   }
 

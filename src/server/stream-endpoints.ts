@@ -2,6 +2,7 @@
 // Results, the model a request picks) and /v2/listen (Flux's turns, on the default recognizer).
 import type { Recognizer } from '../engines/recognizer.js';
 import type { RecognizerSet } from '../engines/recognizer-set.js';
+import type { Api } from './metrics.js';
 import { FluxDialect } from '../protocol/flux/flux-dialect.js';
 import { parseFluxOptions } from '../protocol/flux/flux-options.js';
 import { parseListenOptions, type ListenOptions } from '../protocol/listen-options.js';
@@ -20,6 +21,11 @@ export interface StreamPlan {
 
 export function isStreamPath(path: string): boolean {
   return LISTEN_PATH.test(path) || FLUX_PATH.test(path);
+}
+
+/** Which API a request on `path` (with or without its query) is for, as the metrics count it. */
+export function apiOf(path: string): Api {
+  return FLUX_PATH.test(path.split('?')[0]) ? 'v2' : 'v1';
 }
 
 /** Parses a streaming handshake's query for its endpoint; throws HandshakeError (400). */

@@ -42,9 +42,11 @@ test('the autoscaler\'s metric is exported with the label it selects, and /ready
   try {
     const http = server.url.replace('ws://', 'http://');
     const metric = byKind('HorizontalPodAutoscaler').spec.metrics[0].pods.metric;
-    const labels = Object.entries(metric.selector.matchLabels).map(([k, v]) => `${k}="${v}"`).join(',');
     const text = await (await fetch(`${http}/metrics`)).text();
-    assert.match(text, new RegExp(`^${metric.name}\\{${labels}\\} \\d+$`, 'm'));
+    // A selector matches every series carrying its labels (the adapter sums them: both APIs' live streams).
+    const series = [...text.matchAll(new RegExp(`^${metric.name}\\{([^}]*)\\} \\d+$`, 'gm'))].map((m) => m[1].split(','));
+    const selected = series.filter((labels) => Object.entries(metric.selector.matchLabels).every(([k, v]) => labels.includes(`${k}="${v}"`)));
+    assert.deepEqual(selected, [['mode="live"', 'api="v1"'], ['mode="live"', 'api="v2"']]);
     assert.equal((await fetch(`${http}${container.readinessProbe.httpGet.path}`)).status, 200);
   } finally {
     await server.stop();

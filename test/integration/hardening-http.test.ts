@@ -78,8 +78,8 @@ test('defect 11: handshakes ws would refuse, and requests Node cannot parse, car
   ];
   for (const [what, text, status] of cases) assertRefusal(await rawRequest(port, text), status, what);
   const metrics = await (await fetch(`${http}/metrics`)).text();
-  assert.match(metrics, /earshot_handshakes_total\{mode="live",status="400",code="MALFORMED_REQUEST"\} \d+/);
-  assert.match(metrics, /earshot_handshakes_total\{mode="live",status="431",code="HEADERS_TOO_LARGE"\} 1/);
+  assert.match(metrics, /earshot_handshakes_total\{mode="live",api="v1",status="400",code="MALFORMED_REQUEST"\} \d+/);
+  assert.match(metrics, /earshot_handshakes_total\{mode="live",api="v1",status="431",code="HEADERS_TOO_LARGE"\} 1/);
   assert.ok(server.logs().some((l) => l.msg === 'request refused' && l.failure === 'MALFORMED_REQUEST'), 'logged');
   await healthy();
 });

@@ -37,14 +37,19 @@ const value = (samples: Map<string, number>, key: string) => samples.get(key) ??
 test('/metrics counts what happened: handshakes by status and code, closes, audio, final latency, running work', async () => {
   const before = await scrape();
   assert.ok(before.has('earshot_process_resident_memory_bytes'), 'process metrics are exported');
-  assert.equal(value(before, 'earshot_active{mode="live"}'), 0);
+  assert.equal(value(before, 'earshot_active{mode="live",api="v1"}'), 0);
 
   const c = await connect(listenUrl(server.url, RAW), { headers: { Authorization: `Token ${KEY}` } });
   const during = await scrape();
-  assert.equal(value(during, 'earshot_active{mode="live"}'), 1, 'the open stream is counted');
+  assert.equal(value(during, 'earshot_active{mode="live",api="v1"}'), 1, 'the open stream is counted');
   await c.stream(wavData(jfkWav()), 3200);
   c.send({ type: 'CloseStream' });
   assert.equal((await c.closed).code, 1000);
+  const turns = await connect(listenUrl(server.url, { model: 'flux-general-en', ...RAW }, '/v2/listen'), { headers: { Authorization: `Token ${KEY}` } });
+  assert.deepEqual([value(await scrape(), 'earshot_active{mode="live",api="v1"}'), value(await scrape(), 'earshot_active{mode="live",api="v2"}')], [0, 1], 'a /v2/listen stream is counted as v2');
+  await turns.stream(wavData(jfkWav()).subarray(0, 2 * 16000 * 5), 3200);
+  turns.send({ type: 'CloseStream' });
+  assert.equal((await turns.closed).code, 1000);
   await refused(listenUrl(server.url, RAW), { headers: { Authorization: 'Token wrong' } });
   const pre = await fetch(`${http}/v1/listen`, { method: 'POST', headers: { authorization: `Token ${KEY}`, 'content-type': 'audio/wav' }, body: Uint8Array.from(readFileSync(jfkWav())) });
   assert.equal(pre.status, 200);
@@ -53,16 +58,19 @@ test('/metrics counts what happened: handshakes by status and code, closes, audi
 
   const after = await scrape();
   const grew = (key: string) => value(after, key) - value(before, key);
-  assert.equal(grew('earshot_handshakes_total{mode="live",status="101",code="none"}'), 1);
-  assert.equal(grew('earshot_handshakes_total{mode="live",status="401",code="INVALID_AUTH"}'), 1);
-  assert.equal(grew('earshot_handshakes_total{mode="prerecorded",status="200",code="none"}'), 1);
-  assert.equal(grew('earshot_stream_closes_total{close_code="1000",code="none"}'), 1);
-  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="live"}') - 11) < 0.01);
-  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="prerecorded"}') - 11) < 0.01);
+  assert.equal(grew('earshot_handshakes_total{mode="live",api="v1",status="101",code="none"}'), 1);
+  assert.equal(grew('earshot_handshakes_total{mode="live",api="v2",status="101",code="none"}'), 1);
+  assert.equal(grew('earshot_handshakes_total{mode="live",api="v1",status="401",code="INVALID_AUTH"}'), 1);
+  assert.equal(grew('earshot_handshakes_total{mode="prerecorded",api="v1",status="200",code="none"}'), 1);
+  assert.equal(grew('earshot_stream_closes_total{close_code="1000",code="none"}'), 2);
+  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="live",api="v1"}') - 11) < 0.01);
+  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="live",api="v2"}') - 5) < 0.01);
+  assert.ok(Math.abs(grew('earshot_audio_seconds_total{mode="prerecorded",api="v1"}') - 11) < 0.01);
   assert.ok(grew('earshot_final_latency_seconds_count') >= 1, 'each final of the stream is timed');
   assert.ok(value(after, 'earshot_final_latency_seconds_sum') > 0);
-  assert.equal(value(after, 'earshot_active{mode="live"}'), 0);
-  assert.equal(value(after, 'earshot_active{mode="prerecorded"}'), 0);
+  assert.equal(value(after, 'earshot_active{mode="live",api="v1"}'), 0);
+  assert.equal(value(after, 'earshot_active{mode="live",api="v2"}'), 0);
+  assert.equal(value(after, 'earshot_active{mode="prerecorded",api="v1"}'), 0);
   assert.ok(value(after, `earshot_engine_cost_per_audio_second{model="${FAKE_MODEL}"}`) > 0, 'the engine\'s measured cost is exported');
   assert.equal(value(after, `earshot_engine_queued_decodes{model="${FAKE_MODEL}"}`), 0);
 });

@@ -68,7 +68,7 @@ describe('refusals, in Deepgram\'s REST form', () => {
     const copies = 20;
     const first = post('?encoding=linear16&sample_rate=16000', Buffer.concat(Array(copies).fill(pcm)), { 'content-type': 'application/octet-stream' });
     // 60 finals at 100 ms each: the first is transcribing for 6 s, however busy the machine.
-    for (let i = 0; i < 200 && !/earshot_active\{mode="prerecorded"\} 1/.test(await (await fetch(`${http}/metrics`)).text()); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !/earshot_active\{mode="prerecorded",api="v1"\} 1/.test(await (await fetch(`${http}/metrics`)).text()); i++) await new Promise((r) => setTimeout(r, 50));
     await assertRefused(await post('', jfk), 429, 'TOO_MANY_REQUESTS', /1 pre-recorded transcriptions are running/);
     const done = await first;
     assert.equal(done.status, 200);
