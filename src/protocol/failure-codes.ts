@@ -23,6 +23,8 @@ export interface StreamFailure {
   /** The close-frame reason: Deepgram's sentence with its code, at most 123 bytes. */
   reason: string;
   fix: string;
+  /** The code of the Error message /v2/listen sends before the close, where Deepgram's Flux has its own name for it. */
+  fluxCode?: string;
 }
 
 export const failures = {
@@ -234,6 +236,8 @@ export const failures = {
     closeCode: 1011,
     reason: 'Deepgram did not receive audio data or a text message within the timeout window. See https://dpgr.am/net0001',
     fix: 'Send audio within 10 s of opening (KeepAlive alone does not count before the first audio), then audio or KeepAlive at least every 10 s; end with {"type":"CloseStream"}.',
+    // What Flux sends when the client falls silent (livekit/agents#3579 parses it).
+    fluxCode: 'INACTIVE_CLIENT',
   },
   FRAME_TOO_LARGE: {
     kind: 'close',

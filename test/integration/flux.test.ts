@@ -237,7 +237,8 @@ test('a text frame that is not a Flux message gets an Error UNPARSABLE_CLIENT_ME
 test('the seed failures on /v2/listen: an Error naming the code, then the close code of /v1/listen', async () => {
   const idle = await connect(flux());
   assert.equal((await idle.closed).code, 1011);
-  assert.equal(idle.messages.at(-1).code, 'NET-0001');
+  assert.equal(idle.messages.at(-1).code, 'INACTIVE_CLIENT', "Flux's own code for NET-0001");
+  assert.match(idle.messages.at(-1).description, /Send audio within 10 s/);
   const garbage = await connect(listenUrl(server.url, { model: 'flux-general-en' }, '/v2/listen'));
   garbage.ws.send(Buffer.from('this is not audio in any container at all'.repeat(20)));
   const closed = await garbage.closed;

@@ -10,7 +10,7 @@ import type { TextOptions } from '../../formatting/format-words.js';
 import { TurnTracker } from '../../turns/turn-tracker.js';
 import { bounded } from '../bounded-text.js';
 import type { ControlType } from '../client-messages.js';
-import { failures, type StreamFailureCode } from '../failure-codes.js';
+import { failures, type StreamFailure, type StreamFailureCode } from '../failure-codes.js';
 import type { DialectContext, StreamDialect } from '../stream-dialect.js';
 import { planFluxConfigure } from './flux-configure.js';
 import { turnInfoMessage, TurnWordFormatter, type FluxMessage, type FluxThresholds, type UnnumberedFluxMessage } from './flux-messages.js';
@@ -99,7 +99,8 @@ export class FluxDialect implements StreamDialect {
   }
 
   failing(code: StreamFailureCode, detail: string): void {
-    this.send({ type: 'Error', code, description: `${detail}. ${failures[code].fix}` });
+    const failure: StreamFailure = failures[code];
+    this.send({ type: 'Error', code: failure.fluxCode ?? code, description: `${detail}. ${failure.fix}` });
   }
 
   private send(message: UnnumberedFluxMessage): void {
