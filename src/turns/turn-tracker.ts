@@ -3,7 +3,7 @@
 // only time it knows, so a stream fed faster than real time ends its turns at the same places.
 //
 //            words ──► StartOfTurn ─┐
-//   (no turn) ◄─────────────────────┤ speaking ── words ──► Update
+//   (no turn) ◄─────────────────────┤ speaking ── words, or UPDATE_SECONDS of audio ──► Update
 //       ▲                           │   │ silence, confidence ≥ eager ──► EagerEndOfTurn ──┐
 //       │                           │   │                                                  │ speech starts
 //       │                           │   ◄──────────────────────────── TurnResumed ◄────────┘
@@ -16,6 +16,9 @@
 // transcript, never a guess from an interim. Their confidence is end-of-turn.ts's.
 import type { TimedWord, WindowResult } from '../engines/recognizer.js';
 import { endOfTurnConfidence, turnEnding } from './end-of-turn.js';
+
+/** Flux reports an open turn about every 0.25 s of audio, words or not: its Update cadence, here and for the interims. */
+export const UPDATE_SECONDS = 0.25;
 
 export interface TurnThresholds {
   /** Confidence at which the turn ends (0.5–1; at 1 the model never ends one). */
@@ -58,6 +61,8 @@ export class TurnTracker {
   private speechSince?: number;
   private eagerSent = false;
   private clock = 0;
+  /** The audio clock at the last event told. */
+  private toldAt = 0;
 
   constructor(
     private current: TurnThresholds,
@@ -112,6 +117,7 @@ export class TurnTracker {
   heard(seconds: number): void {
     this.clock = Math.max(this.clock, seconds);
     this.judge();
+    if (this.open && this.clock - this.toldAt >= UPDATE_SECONDS) this.tell('Update');
   }
 
   /** Ends the open turn now (ForceEndTurn, or the stream closing), if there is one. */
@@ -157,6 +163,7 @@ export class TurnTracker {
   }
 
   private tell(event: TurnEventName, trigger?: TurnTrigger): void {
+    this.toldAt = this.clock;
     this.emit({
       event,
       turnIndex: this.turnIndex,

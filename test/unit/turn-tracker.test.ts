@@ -53,9 +53,10 @@ test('a turn: StartOfTurn on its first words, Updates, EndOfTurn once the silenc
   t.heard(1.3);
   t.result(final('I would like a table.', 0.2, 1.2));
   t.heard(1.6);
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update'], 'not yet: 0.4 s of silence');
+  // An Update for the new words, and one for each 0.25 s of audio heard since the last event.
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update', '0 Update', '0 Update'], 'not yet: 0.4 s of silence');
   t.heard(1.71);
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update', '0 EndOfTurn:model']);
+  assert.deepEqual(log().slice(5), ['0 EndOfTurn:model']);
   const end = seen.at(-1)!;
   assert.deepEqual([end.windowStart, end.windowEnd, said(end)], [0.2, 1.3, 'I would like a table.']);
   assert.ok(end.confidence >= 0.7 && end.confidence < 0.71);
@@ -71,10 +72,10 @@ test('speech the VAD hears before the final is out keeps the turn open, however 
   // The first phrase's final arrives after the second phrase began: its silence is not silence.
   t.result(final('I would like a table.', 0, 1.0, 1.4));
   t.heard(2.5);
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update', '0 Update', '0 Update'], 'Updates only: the audio clock and the final, no end');
   t.result(final('For two.', 1.5, 2.4, 2.5));
   t.heard(3.2);
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update', '0 EndOfTurn:model']);
+  assert.deepEqual(log().slice(5), ['0 Update', '0 EndOfTurn:model']);
 });
 
 test('eager: EagerEndOfTurn, TurnResumed when speech starts again, EagerEndOfTurn and EndOfTurn with the same words', () => {
@@ -99,15 +100,15 @@ test('the timeout ends an open phrase; end() ends a turn for ForceEndTurn or the
   t.speechStarted(0);
   t.result(final('I want to', 0, 1.0));
   t.heard(1.7);
-  assert.deepEqual(log(), ['0 StartOfTurn']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update']);
   t.heard(1.8);
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 EndOfTurn:timeout']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 EndOfTurn:timeout']);
   t.end('close_stream');
-  assert.equal(log().length, 2, 'no turn is open');
+  assert.equal(log().length, 3, 'no turn is open');
   t.speechStarted(2);
   t.result(interim('Hello', 2, 2.3));
   t.end('manual');
-  assert.deepEqual(log().slice(2), ['1 StartOfTurn', '1 EndOfTurn:manual']);
+  assert.deepEqual(log().slice(3), ['1 StartOfTurn', '1 EndOfTurn:manual']);
 });
 
 test('a final that heard nothing opens no turn; raised thresholds judge the silence already heard', () => {
@@ -120,9 +121,9 @@ test('a final that heard nothing opens no turn; raised thresholds judge the sile
   t.setThresholds({ eotThreshold: 0.9, eotTimeoutMs: 5000 });
   t.result(final('I would like a table.', 3, 4));
   t.heard(5);
-  assert.deepEqual(log(), ['0 StartOfTurn']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update']);
   t.setThresholds({ eotThreshold: 0.7, eotTimeoutMs: 5000 });
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 EndOfTurn:model']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 EndOfTurn:model']);
 });
 
 test('eot_threshold 1 leaves the ends to ForceEndTurn and the timeout, however long the silence', () => {
@@ -130,9 +131,9 @@ test('eot_threshold 1 leaves the ends to ForceEndTurn and the timeout, however l
   t.speechStarted(0);
   t.result(final('I would like a table.', 0, 1));
   t.heard(59.9);
-  assert.deepEqual(log(), ['0 StartOfTurn']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update']);
   t.heard(61);
-  assert.deepEqual(log(), ['0 StartOfTurn', '0 EndOfTurn:timeout']);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 EndOfTurn:timeout']);
 });
 
 test("a final's words are the same array on every event after it, so each is formatted once however long the turn", () => {
@@ -146,4 +147,19 @@ test("a final's words are the same array on every event after it, so each is for
   assert.deepEqual(seen.map((e) => e.segments.length), [1, 2, 2]);
   assert.ok(seen.every((e) => e.segments[0] === first));
   assert.deepEqual(seen.map(said), ['I would like', 'I would like a table', 'I would like a table for two.']);
+});
+
+test('an open turn is reported every 0.25 s of audio, words or not; between turns nothing is', () => {
+  const { t, seen, log } = tracker({ eotThreshold: 0.9 });
+  t.speechStarted(0);
+  t.result(final('I would like a table.', 0, 1));
+  // 1 s of silence in 20 ms pushes: four Updates, the same words, a rising confidence.
+  for (let at = 1.02; at < 2.001; at += 0.02) t.heard(at);
+  assert.deepEqual(log(), ['0 StartOfTurn', '0 Update', '0 Update', '0 Update', '0 Update']);
+  const updates = seen.slice(1);
+  assert.ok(updates.every((e) => said(e) === 'I would like a table.'));
+  assert.ok(updates.every((e, i) => i === 0 || e.confidence > updates[i - 1].confidence));
+  t.end('manual');
+  for (let at = 2.02; at < 3.001; at += 0.02) t.heard(at);
+  assert.deepEqual(log().slice(5), ['0 EndOfTurn:manual']);
 });

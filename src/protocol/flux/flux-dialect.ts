@@ -7,7 +7,7 @@
 // and the SDK, which reconnects on any other code, does not reconnect.
 import type { StreamSettings, WindowResult } from '../../engines/recognizer.js';
 import type { TextOptions } from '../../formatting/format-words.js';
-import { TurnTracker } from '../../turns/turn-tracker.js';
+import { TurnTracker, UPDATE_SECONDS } from '../../turns/turn-tracker.js';
 import { bounded } from '../bounded-text.js';
 import type { ControlType } from '../client-messages.js';
 import { failures, type StreamFailure, type StreamFailureCode } from '../failure-codes.js';
@@ -15,9 +15,6 @@ import type { DialectContext, StreamDialect } from '../stream-dialect.js';
 import { planFluxConfigure } from './flux-configure.js';
 import { turnInfoMessage, TurnWordFormatter, type FluxMessage, type FluxThresholds, type UnnumberedFluxMessage } from './flux-messages.js';
 import type { FluxOptions } from './flux-options.js';
-
-/** Flux reports a turn's words about every 0.25 s of speech: interims as often, when the engine has time. */
-const UPDATE_SECONDS = 0.25;
 
 export class FluxDialect implements StreamDialect {
   readonly controlTypes: readonly ControlType[] = ['CloseStream', 'Configure', 'ForceEndTurn', 'KeepAlive'];
@@ -43,6 +40,7 @@ export class FluxDialect implements StreamDialect {
       ...base,
       keyterms: capabilities.keyterms ? this.keyterms : undefined,
       interimResults: capabilities.interimResults,
+      // New words as often as Flux's Updates, when the engine has time.
       interimIntervalSeconds: UPDATE_SECONDS,
       // The recognizer's shortest pause ends a segment: the tracker, not the segmenter, decides when the turn ends.
       endSilenceSeconds: 0,
