@@ -212,14 +212,17 @@ test('a raised eot_threshold from Configure makes the same pause wait longer', a
   server.fake.say('I would like a table.');
   const c = await connect(flux());
   await configure(c, { thresholds: { eot_threshold: 0.9 } });
-  await c.stream(scriptedAudio(1, 1.2), 3200);
+  // The audio up to the final first, as in real time; then 1.2 s more of the pause.
+  await c.stream(scriptedAudio(1, 0.4), 3200);
+  const heard = await c.next((m) => m.type === 'TurnInfo' && m.transcript === 'I would like a table.', 5000);
+  await c.stream(scriptedAudio(0, 1.2), 3200);
   await new Promise((r) => setTimeout(r, 200));
-  assert.ok(!events(c).includes('EndOfTurn'), 'at 0.9, 1.2 s of silence after a sentence is not yet an end');
-  // Flux reports an open turn every 0.25 s of audio, words or not: the final is out within 0.4 s of
-  // the pause, so the 0.8 s after it hold at least three Updates with its words, their confidence rising.
-  const quiet = turns(c).filter((m) => m.event === 'Update' && m.transcript === 'I would like a table.');
+  assert.ok(!events(c).includes('EndOfTurn'), 'at 0.9, 1.6 s of silence after a sentence is not yet an end');
+  // Flux reports an open turn every 0.25 s of audio, words or not: 1.2 s in 0.1 s frames is at least
+  // three Updates (one every third frame or sooner), with the final's words and a rising confidence.
+  const quiet = turns(c).filter((m) => m.event === 'Update' && m.sequence_id > heard.sequence_id);
   assert.ok(quiet.length >= 3, `${quiet.length} Updates in the pause`);
-  assert.ok(quiet.every((m, i) => i === 0 || m.end_of_turn_confidence >= quiet[i - 1].end_of_turn_confidence));
+  assert.ok(quiet.every((m, i) => m.transcript === heard.transcript && (i === 0 || m.end_of_turn_confidence > quiet[i - 1].end_of_turn_confidence)));
   await c.stream(scriptedAudio(0, 1.5), 3200);
   const end = await c.next((m) => m.event === 'EndOfTurn', 5000);
   assert.ok(end.end_of_turn_confidence >= 0.9);
