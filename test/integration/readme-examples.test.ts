@@ -1,6 +1,7 @@
 // Issue 20: the README's examples work as written. Every command line of its `sh` blocks that calls
-// `earshot` or `curl`, and its @deepgram/sdk snippets (/v1/listen and /v2/listen), run against a local server; the only changes
-// are the ones a reader makes: their key for KEY, and this server's port for 8080.
+// `earshot` or `curl`, and its @deepgram/sdk snippets (/v1/listen and /v2/listen), run against a
+// local server; the only changes are the ones a reader makes: their key for KEY, and this server's
+// port for 8080.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
