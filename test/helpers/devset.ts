@@ -23,8 +23,16 @@ export function utterances(): Utterance[] {
   return rows.map((r) => ({ file: DEVSET + r[col('file')], seconds: Number(r[col('duration_s')]), reference: r[col('reference')], numbers: r[col('file')].includes('an4_') }));
 }
 
-/** Each 10 ms frame's peak, and the level above which a frame is speech: well above the recording's own floor. */
-function loudness(pcm: Buffer): { peaks: number[]; threshold: number } {
+/** A burst of loudness this short, this far from any other, is a click (a cut at a clip's edge), not speech. */
+const CLICK_FRAMES = 3;
+const CLICK_ISOLATION_FRAMES = 30;
+
+/**
+ * Which 10 ms frames are speech: those whose peak rises well above the recording's own floor (the
+ * set has digital silence, studio hiss and 0–15 dB SNR noise), less isolated clicks (three files
+ * open with one, kathleen_arctic_b0533 ends 0.9 s after its last word with one).
+ */
+function speechFrames(pcm: Buffer): boolean[] {
   const samples = new Int16Array(pcm.buffer, pcm.byteOffset, pcm.length / 2);
   const frame = RATE / 100;
   const peaks: number[] = [];
@@ -34,30 +42,38 @@ function loudness(pcm: Buffer): { peaks: number[]; threshold: number } {
     peaks.push(peak);
   }
   const floor = [...peaks].sort((a, b) => a - b)[Math.floor(peaks.length * 0.05)];
-  return { peaks, threshold: Math.max(0.005 * 32768, 4 * floor) };
+  const threshold = Math.max(0.005 * 32768, 4 * floor);
+  const loud = peaks.map((p) => p > threshold);
+  const runs: Array<{ start: number; end: number }> = [];
+  loud.forEach((l, f) => {
+    if (!l) return;
+    const run = runs.at(-1);
+    if (run && run.end === f) run.end = f + 1;
+    else runs.push({ start: f, end: f + 1 });
+  });
+  runs.forEach((run, k) => {
+    const isolated = (k === 0 || run.start - runs[k - 1].end >= CLICK_ISOLATION_FRAMES) && (k === runs.length - 1 || runs[k + 1].start - run.end >= CLICK_ISOLATION_FRAMES);
+    if (run.end - run.start < CLICK_FRAMES && isolated) loud.fill(false, run.start, run.end);
+  });
+  return loud;
 }
 
-/**
- * Where speech starts and ends in 16-bit PCM: the first and last 10 ms frame whose peak rises well
- * above the recording's own floor (the set has digital silence, studio hiss and 0–15 dB SNR noise).
- */
+/** Where speech starts and ends in 16-bit PCM: its first and last speech frame. */
 export function speechSpan(pcm: Buffer): { start: number; end: number } {
-  const { peaks, threshold } = loudness(pcm);
-  const first = peaks.findIndex((p) => p > threshold);
-  let last = peaks.length - 1;
-  while (last > first && peaks[last] <= threshold) last--;
+  const speech = speechFrames(pcm);
+  const first = speech.indexOf(true);
   if (first === -1) throw new Error('no speech in the audio');
+  const last = speech.lastIndexOf(true);
   return { start: first / 100, end: Math.min(pcm.length / 2 / RATE, (last + 1) / 100) };
 }
 
 /** How many silences of at least `minSeconds` lie between speech's start and end, judged as speechSpan judges its edges. */
 export function pausesInSpeech(pcm: Buffer, minSeconds: number): number {
-  const { peaks, threshold } = loudness(pcm);
-  const span = speechSpan(pcm);
+  const speech = speechFrames(pcm);
   let pauses = 0;
   let quiet = 0;
-  for (let f = Math.round(span.start * 100); f < Math.round(span.end * 100); f++) {
-    if (peaks[f] <= threshold) quiet++;
+  for (let f = speech.indexOf(true); f <= speech.lastIndexOf(true); f++) {
+    if (!speech[f]) quiet++;
     else {
       if (quiet >= minSeconds * 100) pauses++;
       quiet = 0;
