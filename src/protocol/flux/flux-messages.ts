@@ -51,7 +51,7 @@ export class TurnWordFormatter {
 
   constructor(private text: TextOptions) {}
 
-  /** Words formatted before keep their old form no more. */
+  /** New text options (a Configure): every window is formatted again with them. */
   setText(text: TextOptions): void {
     this.text = text;
     this.formatted = new WeakMap();
