@@ -4,7 +4,10 @@
 // `keyterm`s included; [] clears it; absent or null keeps it); `features` turns formatting on or
 // off, of which `numerals` is what Deepgram documents (smart_format keeps numbers written as
 // digits whatever it says, as at the handshake).
+import { bounded } from './bounded-text.js';
 import { keytermProblem } from './listen-options.js';
+import type { ConfigureFailureMessage } from './server-messages.js';
+import type { DialectContext } from './stream-dialect.js';
 
 /** What a stream's Configure may change. */
 export interface Configurable {
@@ -46,4 +49,10 @@ export function planConfigure(message: Record<string, unknown>, current: Configu
     }
   }
   return { ok: true, next: { keyterms, numerals }, keytermsReplaced: keyterms !== current.keyterms };
+}
+
+/** A Configure refused, on either endpoint: logged, and answered with what is wrong; nothing changes. */
+export function refuseConfigure(context: Pick<DialectContext, 'requestId' | 'log'>, send: (answer: ConfigureFailureMessage) => void, fields: Record<string, unknown>, description: string): void {
+  context.log.warn({ configure: bounded(JSON.stringify(fields)), reason: description }, 'Configure refused');
+  send({ type: 'ConfigureFailure', request_id: context.requestId, description });
 }

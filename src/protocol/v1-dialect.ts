@@ -2,9 +2,8 @@
 // the end, and the v1 Configure (keyterms, numerals). Deepgram's schema for each is in server-messages.ts.
 import type { StreamSettings, WindowResult } from '../engines/recognizer.js';
 import type { TextOptions } from '../formatting/format-words.js';
-import { bounded } from './bounded-text.js';
 import type { ControlType } from './client-messages.js';
-import { planConfigure } from './configure.js';
+import { planConfigure, refuseConfigure } from './configure.js';
 import type { ListenOptions } from './listen-options.js';
 import { metadataMessage, resultsMessage, schemaErrorMessage, speechStartedMessage, utteranceEndMessage } from './server-messages.js';
 import type { DialectContext, StreamDialect, StreamTotals } from './stream-dialect.js';
@@ -62,11 +61,7 @@ export class V1Dialect implements StreamDialect {
   configure(fields: Record<string, unknown>): void {
     const { recognizer, requestId, log } = this.context;
     const plan = planConfigure(fields, { keyterms: this.keyterms, numerals: this.text.numerals }, recognizer.capabilities.keyterms);
-    if (!plan.ok) {
-      log.warn({ configure: bounded(JSON.stringify(fields)), reason: plan.description }, 'Configure refused');
-      this.context.send({ type: 'ConfigureFailure', request_id: requestId, description: plan.description });
-      return;
-    }
+    if (!plan.ok) return refuseConfigure(this.context, (answer) => this.context.send(answer), fields, plan.description);
     this.keyterms = plan.next.keyterms;
     // smart_format writes digits whatever numerals says (formatNumbers), as at the handshake.
     this.text = { ...this.text, numerals: plan.next.numerals };

@@ -8,10 +8,10 @@
 import type { StreamSettings, WindowResult } from '../../engines/recognizer.js';
 import type { TextOptions } from '../../formatting/format-words.js';
 import { TurnTracker, UPDATE_SECONDS } from '../../turns/turn-tracker.js';
-import { bounded } from '../bounded-text.js';
 import type { ControlType } from '../client-messages.js';
 import { failures, type StreamFailure, type StreamFailureCode } from '../failure-codes.js';
 import type { DialectContext, StreamDialect } from '../stream-dialect.js';
+import { refuseConfigure } from '../configure.js';
 import { planFluxConfigure } from './flux-configure.js';
 import { turnInfoMessage, TurnWordFormatter, type FluxMessage, type FluxThresholds, type UnnumberedFluxMessage } from './flux-messages.js';
 import type { FluxOptions } from './flux-options.js';
@@ -67,11 +67,7 @@ export class FluxDialect implements StreamDialect {
   configure(fields: Record<string, unknown>): void {
     const { recognizer, requestId, log } = this.context;
     const plan = planFluxConfigure(fields, { thresholds: this.tracker.thresholds, keyterms: this.keyterms, numerals: this.text.numerals }, recognizer.capabilities.keyterms);
-    if (!plan.ok) {
-      log.warn({ configure: bounded(JSON.stringify(fields)), reason: plan.description }, 'Configure refused');
-      this.send({ type: 'ConfigureFailure', request_id: requestId, description: plan.description });
-      return;
-    }
+    if (!plan.ok) return refuseConfigure(this.context, (answer) => this.send(answer), fields, plan.description);
     this.keyterms = plan.next.keyterms;
     this.text = { ...this.text, numerals: plan.next.numerals };
     this.formatter.setText(this.text);
