@@ -6,7 +6,6 @@
 // EndOfTurn (trigger "close_stream") and closes with 1000, so the last words are a final transcript
 // and the SDK, which reconnects on any other code, does not reconnect.
 import type { StreamSettings, WindowResult } from '../../engines/recognizer.js';
-import type { TextOptions } from '../../formatting/format-words.js';
 import { TurnTracker, UPDATE_SECONDS } from '../../turns/turn-tracker.js';
 import type { ControlType } from '../client-messages.js';
 import { failures, type StreamFailure, type StreamFailureCode } from '../failure-codes.js';
@@ -22,15 +21,13 @@ export class FluxDialect implements StreamDialect {
   private readonly tracker: TurnTracker;
   private readonly formatter: TurnWordFormatter;
   private keyterms: readonly string[];
-  private text: TextOptions;
 
   constructor(
     private readonly context: DialectContext,
     options: FluxOptions,
   ) {
     this.keyterms = options.listen.keyterms;
-    this.text = options.listen.text;
-    this.formatter = new TurnWordFormatter(this.text);
+    this.formatter = new TurnWordFormatter(options.listen.text);
     this.tracker = new TurnTracker(options.thresholds, (turn) => this.send(turnInfoMessage(turn, context.requestId, this.formatter.words(turn.segments))));
   }
 
@@ -66,15 +63,14 @@ export class FluxDialect implements StreamDialect {
 
   configure(fields: Record<string, unknown>): void {
     const { recognizer, requestId, log } = this.context;
-    const plan = planFluxConfigure(fields, { thresholds: this.tracker.thresholds, keyterms: this.keyterms, numerals: this.text.numerals }, recognizer.capabilities.keyterms);
+    const plan = planFluxConfigure(fields, { thresholds: this.tracker.thresholds, keyterms: this.keyterms, numerals: this.formatter.text.numerals }, recognizer.capabilities.keyterms);
     if (!plan.ok) return refuseConfigure(this.context, (answer) => this.send(answer), fields, plan.description);
     this.keyterms = plan.next.keyterms;
-    this.text = { ...this.text, numerals: plan.next.numerals };
-    this.formatter.setText(this.text);
+    this.formatter.setText({ ...this.formatter.text, numerals: plan.next.numerals });
     if (plan.keytermsReplaced) this.context.setKeyterms(this.keyterms);
     const { eotThreshold, eagerEotThreshold, eotTimeoutMs } = plan.next.thresholds;
     const thresholds: FluxThresholds = { eot_threshold: eotThreshold, eot_timeout_ms: eotTimeoutMs, ...(eagerEotThreshold !== undefined ? { eager_eot_threshold: eagerEotThreshold } : {}) };
-    log.info({ thresholds, keyterms: this.keyterms.length, numerals: this.text.numerals }, 'Configure applied');
+    log.info({ thresholds, keyterms: this.keyterms.length, numerals: plan.next.numerals }, 'Configure applied');
     this.send({ type: 'ConfigureSuccess', request_id: requestId, thresholds, keyterms: [...this.keyterms] });
     this.tracker.setThresholds(plan.next.thresholds);
   }

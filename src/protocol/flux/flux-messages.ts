@@ -49,11 +49,15 @@ export type UnnumberedFluxMessage = Unnumbered<FluxMessage>;
 export class TurnWordFormatter {
   private formatted = new WeakMap<readonly TimedWord[], FluxWord[]>();
 
-  constructor(private text: TextOptions) {}
+  constructor(private options: TextOptions) {}
+
+  get text(): TextOptions {
+    return this.options;
+  }
 
   /** New text options (a Configure): every window is formatted again with them. */
   setText(text: TextOptions): void {
-    this.text = text;
+    this.options = text;
     this.formatted = new WeakMap();
   }
 
@@ -62,7 +66,7 @@ export class TurnWordFormatter {
     return segments.flatMap((segment) => {
       let words = this.formatted.get(segment);
       if (!words) {
-        words = formatWords([...segment], this.text)
+        words = formatWords([...segment], this.options)
           .filter((w) => plainWord(w.text).length > 0)
           .map((w) => ({ word: w.text, confidence: w.confidence, start: seconds(w.start), end: seconds(w.end) }));
         this.formatted.set(segment, words);
